@@ -1,0 +1,40 @@
+export { AuthError, AUTH_ERROR_STATUS, isAuthError } from './errors/auth-error.js'
+export type {
+  AuthErrorCode,
+  AuthErrorOptions,
+  AuthErrorStatus,
+  BearerErrorValue,
+} from './errors/auth-error.js'
+export { ConfigError } from './errors/config-error.js'
+export { toErrorResponse, wwwAuthenticate } from './errors/to-error-response.js'
+export type { ErrorResponse, ErrorResponseOptions } from './errors/to-error-response.js'
+export { createVerifier } from './verify/create-verifier.js'
+export { defineProvider } from './verify/provider.js'
+export type { Provider } from './verify/provider.js'
+export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
+export type {
+  Algorithm,
+  CheckContext,
+  ClaimsCheck,
+  IssuerOptions,
+  JsonWebKeySet,
+  JwksOptions,
+  JwtClaims,
+  JwtHeader,
+  KeySetFormat,
+  PublicJwk,
+  TokenCacheOptions,
+  User,
+  VerifiedToken,
+  Verifier,
+  VerifierEvent,
+  VerifierOptions,
+} from './verify/types.js'
+export { bearer } from './sources/bearer.js'
+export { cookie } from './sources/cookie.js'
+export { header } from './sources/header.js'
+export { extractToken } from './sources/extract-token.js'
+export type { TokenRequest, TokenSource } from './sources/token-source.js'
+export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
+export type { MatchMode } from './checks/scopes.js'
+export { parseClaims } from './checks/parse-claims.js'

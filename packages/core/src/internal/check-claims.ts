@@ -1,0 +1,82 @@
+import { AuthError } from '../errors/auth-error.js'
+import type { JwtClaims } from '../verify/types.js'
+
+function numericDate(
+  claims: JwtClaims,
+  name: 'exp' | 'nbf' | 'iat',
+  required: boolean,
+): number | undefined {
+  const value = claims[name]
+  if (value === undefined) {
+    if (required) throw new AuthError('invalid_claims', `the token has no ${name} claim`)
+    return undefined
+  }
+  // RFC 7519 §2 NumericDate: a JSON number. Strings, booleans, NaN-producing values and infinities are refused.
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new AuthError('invalid_claims', `the ${name} claim is not a number`)
+  }
+  return value
+}
+
+/**
+ * The registered time claims (RFC 7519 §4.1.4, §4.1.5, §4.1.6), with `tolerance` seconds of leeway.
+ * `exp` is required: a bearer token that never expires is not accepted.
+ *
+ * @throws AuthError `invalid_claims`, `token_expired`, `token_not_yet_valid`
+ */
+export function checkTimes(claims: JwtClaims, now: number, tolerance: number): void {
+  const exp = numericDate(claims, 'exp', true) as number
+  const nbf = numericDate(claims, 'nbf', false)
+  const iat = numericDate(claims, 'iat', false)
+  if (now - tolerance >= exp) throw new AuthError('token_expired', 'the token has expired')
+  if (nbf !== undefined && now + tolerance < nbf)
+    throw new AuthError('token_not_yet_valid', 'the token is not valid yet (nbf)')
+  if (iat !== undefined && now + tolerance < iat)
+    throw new AuthError('token_not_yet_valid', 'the token was issued in the future (iat)')
+}
+
+/**
+ * RFC 7519 §4.1.3: the token is for us when `aud` (a string, or an array of strings) names at least
+ * one accepted audience. An empty array names none. Other entries in the array are allowed: a token
+ * may serve several APIs (Auth0 adds its `/userinfo` audience).
+ *
+ * @throws AuthError `invalid_audience`
+ */
+export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>): void {
+  const aud = claims.aud
+  if (typeof aud === 'string') {
+    if (accepted.has(aud)) return
+  } else if (Array.isArray(aud)) {
+    if (aud.some((entry) => typeof entry !== 'string')) {
+      throw new AuthError('invalid_audience', 'the aud claim holds a value that is not a string')
+    }
+    if (aud.some((entry: string) => accepted.has(entry))) return
+  } else if (aud === undefined) {
+    throw new AuthError('invalid_audience', 'the token has no aud claim')
+  }
+  throw new AuthError('invalid_audience', 'the token is not meant for this audience (aud)')
+}
+
+/** Gathers values from space-separated string claims (RFC 8693 §4.2) and array claims. */
+export function collect(claims: JwtClaims, names: readonly string[]): readonly string[] {
+  if (names.length === 0) return []
+  const values: string[] = []
+  for (const name of names) {
+    const value = claims[name]
+    if (typeof value === 'string') {
+      for (const part of value.split(' ')) if (part !== '') values.push(part)
+    } else if (Array.isArray(value)) {
+      for (const part of value) if (typeof part === 'string' && part !== '') values.push(part)
+    }
+  }
+  return names.length > 1 ? [...new Set(values)] : values
+}
+
+/** Freezes a claims tree, so a cached result shared by requests cannot be changed by one of them. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+  return value
+}

@@ -1,0 +1,120 @@
+import { AuthError } from '../errors/auth-error.js'
+import type { JwtClaims, JwtHeader } from '../verify/types.js'
+import { backend } from '#crypto'
+
+/** A compact JWS split and decoded, not yet trusted. */
+export interface ParsedToken {
+  readonly header: JwtHeader
+  readonly claims: JwtClaims
+  /** `base64url(header) . base64url(payload)`, the JWS signing input (RFC 7515 §5.2). */
+  readonly signingInput: string
+  readonly signature: string
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * RFC 7515 §2 and RFC 4648 §3.5: the unpadded base64url alphabet, a length that is not 1 mod 4, and
+ * zero bits where the last character pads. Without the last rule `...Q` and `...R` decode alike, and
+ * one signature has several spellings.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false
+  const rest = segment.length % 4
+  if (rest === 0) return true
+  if (rest === 1) return false
+  const last = ALPHABET.indexOf(segment.charAt(segment.length - 1))
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0
+}
+
+function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  if (segment === '' || !isCanonicalBase64url(segment)) {
+    throw new AuthError('malformed_token', `the token ${part} is not base64url`)
+  }
+  let json: string
+  let value: unknown
+  try {
+    json = utf8.decode(backend.decode(segment))
+    value = JSON.parse(json)
+  } catch (cause) {
+    throw new AuthError('malformed_token', `the token ${part} is not valid JSON`, { cause })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AuthError('malformed_token', `the token ${part} is not a JSON object`)
+  }
+  if (hasDuplicateMembers(json)) {
+    throw new AuthError('malformed_token', `the token ${part} has a member twice`)
+  }
+  return value as Record<string, unknown>
+}
+
+/**
+ * RFC 7515 §4 and RFC 7519 §4: a JOSE header or claims set with duplicate member names must be
+ * rejected (or the last taken; taking the last lets two parsers disagree, so we reject).
+ * Scans the top-level members of an already valid JSON object.
+ */
+function hasDuplicateMembers(json: string): boolean {
+  const seen = new Set<string>()
+  let depth = 0
+  let expectKey = false
+  for (let i = 0; i < json.length; i++) {
+    const ch = json.charCodeAt(i)
+    if (ch === 0x22 /* " */) {
+      let end = i + 1
+      let escaped = false
+      while (end < json.length) {
+        const c = json.charCodeAt(end)
+        if (c === 0x5c) escaped = true
+        else if (c === 0x22) break
+        end += c === 0x5c ? 2 : 1
+      }
+      if (depth === 1 && expectKey) {
+        const raw = json.slice(i, end + 1)
+        const key = escaped ? (JSON.parse(raw) as string) : raw
+        if (seen.has(key)) return true
+        seen.add(key)
+        expectKey = false
+      }
+      i = end
+    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
+      depth++
+      if (depth === 1) expectKey = true
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      depth--
+    } else if (ch === 0x2c /* , */ && depth === 1) {
+      expectKey = true
+    }
+  }
+  return false
+}
+
+/**
+ * Splits a compact JWS into its three parts and decodes header and payload (RFC 7515 §7.1).
+ * No trust is placed in anything returned.
+ *
+ * @throws AuthError `malformed_token`
+ */
+export function parseToken(token: string): ParsedToken {
+  const first = token.indexOf('.')
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1)
+  if (first === -1 || second === -1) {
+    throw new AuthError('malformed_token', 'the token does not have three segments')
+  }
+  if (token.indexOf('.', second + 1) !== -1) {
+    throw new AuthError(
+      'malformed_token',
+      token.split('.').length === 5
+        ? 'encrypted tokens (JWE) are not accepted'
+        : 'the token does not have three segments',
+    )
+  }
+  const header = decodeJsonObject(token.slice(0, first), 'header') as JwtHeader
+  const claims = decodeJsonObject(token.slice(first + 1, second), 'payload') as JwtClaims
+  const signature = token.slice(second + 1)
+  if (!isCanonicalBase64url(signature)) {
+    throw new AuthError('malformed_token', 'the token signature is not base64url')
+  }
+  return { header, claims, signingInput: token.slice(0, second), signature }
+}

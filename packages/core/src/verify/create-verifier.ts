@@ -1,0 +1,275 @@
+import { AuthError, isAuthError } from '../errors/auth-error.js'
+import { LruCache } from '../cache/token-cache.js'
+import { JwksCache } from '../keys/jwks-cache.js'
+import type { KeyEntry } from '../keys/key-set.js'
+import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/check-claims.js'
+import { parseToken } from '../internal/parse-token.js'
+import { backend } from '#crypto'
+import type { Provider } from './provider.js'
+import { resolveOptions, type ResolvedIssuer } from './resolve-options.js'
+import type {
+  Algorithm,
+  CheckContext,
+  JwtClaims,
+  JwtHeader,
+  User,
+  VerifiedToken,
+  Verifier,
+  VerifierEvent,
+  VerifierOptions,
+} from './types.js'
+
+// RFC 8725 §3.10 and RFC 7515 §4.1.2-§4.1.6: keys come only from the configured key set, never from the token.
+const EMBEDDED_KEY_PARAMETERS = ['jku', 'jwk', 'x5u', 'x5c'] as const
+
+interface CacheEntry<TClaims extends JwtClaims> {
+  readonly result: VerifiedToken<TClaims>
+  readonly expiresAtMs: number
+  readonly jwks: JwksCache | undefined
+  readonly key: KeyEntry | undefined
+}
+
+function checkHeader(
+  header: JwtHeader,
+  issuer: ResolvedIssuer,
+  typ: ReadonlySet<string | null> | undefined,
+): Algorithm | 'none' {
+  const alg = header.alg
+  if (typeof alg !== 'string') throw new AuthError('malformed_token', 'the token header has no alg')
+  if (issuer.unsigned && alg === 'none') return 'none'
+  if (!issuer.algorithms.has(alg)) {
+    throw new AuthError(
+      'unsupported_algorithm',
+      alg.toLowerCase() === 'none'
+        ? 'unsigned tokens are not accepted'
+        : 'the token algorithm is not allowed',
+    )
+  }
+  for (const parameter of EMBEDDED_KEY_PARAMETERS) {
+    if (parameter in header)
+      throw new AuthError('invalid_header', `the ${parameter} header parameter is not accepted`)
+  }
+  // RFC 7515 §4.1.11: an extension we do not understand must be refused. We understand none.
+  if ('crit' in header)
+    throw new AuthError(
+      'invalid_header',
+      'the crit header parameter names extensions this verifier does not support',
+    )
+  // RFC 7797: an unencoded payload (b64) is never accepted.
+  if ('b64' in header)
+    throw new AuthError('invalid_header', 'the b64 header parameter is not accepted')
+  // Nested JWTs (RFC 7519 §5.2 cty "JWT") are not unwrapped: the outer claims would be ignored.
+  if (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT') {
+    throw new AuthError('invalid_header', 'nested tokens (cty JWT) are not accepted')
+  }
+  if (typeof header.kid !== 'string' || header.kid === '')
+    throw new AuthError('invalid_header', 'the token header has no kid')
+  if (typ !== undefined) {
+    const value = header.typ
+    if (
+      value === undefined
+        ? !typ.has(null)
+        : typeof value !== 'string' || !typ.has(value.toLowerCase())
+    ) {
+      throw new AuthError('invalid_header', 'the token type (typ) is not accepted')
+    }
+  }
+  return alg as Algorithm
+}
+
+/**
+ * Builds a {@link Verifier} for one or more issuers, from options or from a provider
+ * (`cognito()`, `auth0()`, `firebase()`).
+ *
+ * A token is checked in this order: size, shape (RFC 7515 §7.1), `iss` against the configured
+ * issuers (no network for an unknown one), header (`alg` allow-list, no embedded keys, no `crit`),
+ * key by `kid` from the JWKS cache, signature, `exp`/`nbf`/`iat`, `aud`, `typ`, then the `validate`
+ * hooks and revocation. Verified tokens are cached until their `exp`.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers: { issuer: 'https://issuer.example/', jwksUri: 'https://issuer.example/.well-known/jwks.json', audience: 'my-api' },
+ * })
+ * const { claims, scopes } = await verifier.verify(token)
+ * ```
+ * @throws ConfigError on any configuration mistake, naming the option
+ * @returns a verifier whose `verify` rejects only with {@link AuthError}: `malformed_token`,
+ *   `unsupported_algorithm`, `invalid_header`, `unknown_key`, `invalid_signature`, `token_expired`,
+ *   `token_not_yet_valid`, `invalid_issuer`, `invalid_audience`, `invalid_claims`, `token_revoked`,
+ *   `jwks_unavailable`, and whatever codes the `validate` hooks throw (`invalid_token_use`, ...)
+ */
+export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
+  options: VerifierOptions<TClaims> | Provider<TClaims>,
+): Verifier<TClaims> {
+  const resolved = resolveOptions<TClaims>(options)
+  const { issuers, clockTolerance, maxTokenBytes, typ, settings, now } = resolved
+  const { validate, isRevoked, toUser } = options
+  const onEvent = options.onEvent
+  const emit = (event: VerifierEvent) => {
+    if (onEvent === undefined) return
+    try {
+      onEvent(event)
+    } catch {
+      // A failing event hook must not turn into a failed verification.
+    }
+  }
+
+  const caches = new Map<string, JwksCache>()
+  for (const issuer of issuers.values()) {
+    if (issuer.keys === undefined) continue
+    caches.set(
+      issuer.issuer,
+      new JwksCache(issuer.keys, {
+        issuer: issuer.issuer,
+        algorithms: issuer.algorithmList,
+        settings,
+        fetch: resolved.fetch,
+        now,
+        emit,
+      }),
+    )
+  }
+  const cache =
+    resolved.cacheEntries > 0
+      ? new LruCache<string, CacheEntry<TClaims>>(resolved.cacheEntries)
+      : undefined
+
+  async function runChecks(
+    claims: JwtClaims,
+    header: JwtHeader,
+    issuer: ResolvedIssuer,
+    nowSeconds: number,
+  ): Promise<void> {
+    const context: CheckContext = { issuer: issuer.issuer, now: nowSeconds, clockTolerance }
+    for (const check of [validate, issuer.validate]) {
+      if (check === undefined) continue
+      try {
+        await check(claims, header, context)
+      } catch (error) {
+        if (isAuthError(error)) throw error
+        throw new AuthError('invalid_claims', 'the token failed a claims check', { cause: error })
+      }
+    }
+  }
+
+  async function revoked(result: VerifiedToken<TClaims>): Promise<void> {
+    if (isRevoked === undefined) return
+    let answer: boolean
+    try {
+      answer = await isRevoked(result)
+    } catch (error) {
+      // The revocation store is down: we cannot say the token is good. Fail closed, as an outage.
+      throw new AuthError('jwks_unavailable', 'the revocation check is unavailable', {
+        cause: error,
+        retryAfter: settings.retryAfterSeconds,
+      })
+    }
+    if (answer) throw new AuthError('token_revoked', 'the token has been revoked')
+  }
+
+  async function verifyFresh(token: string, nowMs: number): Promise<VerifiedToken<TClaims>> {
+    const { header, claims, signingInput, signature } = parseToken(token)
+    const iss = claims.iss
+    const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
+    if (issuer === undefined)
+      throw new AuthError('invalid_issuer', 'the token issuer (iss) is not trusted')
+    const alg = checkHeader(header, issuer, typ)
+
+    let jwks: JwksCache | undefined
+    let key: KeyEntry | undefined
+    if (alg === 'none') {
+      if (signature !== '')
+        throw new AuthError('invalid_signature', 'an unsigned token must have an empty signature')
+    } else {
+      jwks = caches.get(issuer.issuer)
+      if (jwks === undefined)
+        throw new AuthError('unknown_key', 'no key set is configured for this issuer')
+      const found = jwks.getKey(header.kid as string)
+      key = found instanceof Promise ? await found : found
+      // RFC 8725 §3.1: the key's own alg, when it states one, must be the token's.
+      if (key.alg !== undefined && key.alg !== alg)
+        throw new AuthError('unsupported_algorithm', 'the token algorithm does not match its key')
+      const imported = key.imported.get(alg)
+      if (imported === undefined)
+        throw new AuthError('unsupported_algorithm', 'the token algorithm does not suit its key')
+      const ok = backend.verify(alg, imported, signingInput, signature)
+      if (!(ok instanceof Promise ? await ok : ok))
+        throw new AuthError('invalid_signature', 'the token signature is invalid')
+    }
+
+    const nowSeconds = nowMs / 1000
+    checkTimes(claims, nowSeconds, clockTolerance)
+    if (issuer.audience !== null) checkAudience(claims, issuer.audience)
+    if (claims.sub !== undefined && typeof claims.sub !== 'string')
+      throw new AuthError('invalid_claims', 'the sub claim is not a string')
+    await runChecks(claims, header, issuer, nowSeconds)
+
+    const result: VerifiedToken<TClaims> = Object.freeze({
+      token,
+      header: deepFreeze(header),
+      claims: deepFreeze(claims) as TClaims,
+      issuer: issuer.issuer,
+      scopes: Object.freeze(collect(claims, issuer.scopeClaims)),
+      groups: Object.freeze(collect(claims, issuer.groupClaims)),
+    })
+    // An entry never outlives exp (no tolerance added), nor its key: see the hit check below.
+    if (cache !== undefined && alg !== 'none')
+      cache.set(token, { result, expiresAtMs: (claims.exp as number) * 1000, jwks, key })
+    return result
+  }
+
+  async function verify(token: string): Promise<VerifiedToken<TClaims>> {
+    try {
+      if (typeof token !== 'string' || token === '')
+        throw new AuthError('malformed_token', 'the token is empty')
+      if (token.length > maxTokenBytes)
+        throw new AuthError('malformed_token', `the token is longer than ${maxTokenBytes} bytes`)
+      const nowMs = now()
+      if (cache !== undefined) {
+        const hit = cache.get(token)
+        if (hit !== undefined) {
+          // Served only while unexpired and while its key is still the one the issuer publishes.
+          if (
+            nowMs < hit.expiresAtMs &&
+            hit.jwks?.peek(hit.result.header.kid as string) === hit.key
+          ) {
+            await revoked(hit.result)
+            return hit.result
+          }
+          cache.delete(token)
+        }
+      }
+      const result = await verifyFresh(token, nowMs)
+      await revoked(result)
+      return result
+    } catch (error) {
+      if (isAuthError(error)) throw error
+      // Fail closed: anything unexpected is a rejected token, never an untyped error.
+      throw new AuthError('malformed_token', 'the token could not be verified', { cause: error })
+    }
+  }
+
+  const provider = resolved.provider
+  function user(verified: VerifiedToken<TClaims>): User<TClaims> {
+    if (toUser !== undefined) return toUser(verified)
+    const { claims } = verified
+    return Object.freeze({
+      kind: 'user' as const,
+      id: typeof claims.sub === 'string' ? claims.sub : '',
+      groups: verified.groups,
+      provider,
+      claims,
+    })
+  }
+
+  return Object.freeze({
+    kind: 'verifier' as const,
+    provider,
+    verify,
+    user,
+    async warm() {
+      await Promise.all([...caches.values()].map((jwks) => jwks.warm()))
+    },
+  })
+}

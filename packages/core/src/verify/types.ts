@@ -1,0 +1,241 @@
+import type { AuthError } from '../errors/auth-error.js'
+
+/** Asymmetric JWS algorithms cloudauth verifies (RFC 7518 §3). HMAC and `none` are refused. */
+export type Algorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA'
+
+/** A decoded JOSE header (RFC 7515 §4). */
+export interface JwtHeader {
+  readonly alg: string
+  readonly kid?: string
+  readonly typ?: string
+  readonly [parameter: string]: unknown
+}
+
+/** Registered claims (RFC 7519 §4.1) plus whatever else the token carries. */
+export interface JwtClaims {
+  readonly iss?: string
+  readonly sub?: string
+  readonly aud?: string | readonly string[]
+  readonly exp?: number
+  readonly nbf?: number
+  readonly iat?: number
+  readonly jti?: string
+  readonly [claim: string]: unknown
+}
+
+/** A JSON Web Key (RFC 7517 §4), public parts only. */
+export interface PublicJwk {
+  readonly kty: string
+  readonly kid?: string
+  readonly alg?: string
+  readonly use?: string
+  readonly key_ops?: readonly string[]
+  readonly crv?: string
+  readonly n?: string
+  readonly e?: string
+  readonly x?: string
+  readonly y?: string
+  readonly x5c?: readonly string[]
+  readonly [member: string]: unknown
+}
+
+/** A JSON Web Key Set (RFC 7517 §5). */
+export interface JsonWebKeySet {
+  readonly keys: readonly PublicJwk[]
+}
+
+/**
+ * How the key set document is laid out: a JWKS (`{ keys: [...] }`), or a map of key id to
+ * PEM X.509 certificate (Google's identitytoolkit and securetoken `x509` endpoints).
+ */
+export type KeySetFormat = 'jwks' | 'x509'
+
+/** Context handed to checks that run after the signature and the standard claims passed. */
+export interface CheckContext {
+  /** The configured issuer the token was matched to. */
+  readonly issuer: string
+  /** The current time in seconds since the epoch, as the verifier sees it. */
+  readonly now: number
+  /** The configured clock tolerance in seconds. */
+  readonly clockTolerance: number
+}
+
+/** An extra check. Throw an {@link AuthError} to reject; any other throw becomes `invalid_claims`. */
+export type ClaimsCheck = (
+  claims: JwtClaims,
+  header: JwtHeader,
+  context: CheckContext,
+) => void | Promise<void>
+
+/** One trusted issuer. */
+export interface IssuerOptions {
+  /** The exact `iss` value (RFC 7519 §4.1.1, compared as a case-sensitive string: a trailing slash matters). */
+  readonly issuer: string
+  /** Where the issuer publishes its keys. One of `jwksUri` or `jwks` is required. */
+  readonly jwksUri?: string
+  /** A fixed key set (no network). */
+  readonly jwks?: JsonWebKeySet
+  /** Layout of the document at `jwksUri`. Default `'jwks'`. */
+  readonly keySetFormat?: KeySetFormat
+  /**
+   * Accepted `aud` values (RFC 7519 §4.1.3): the token must name at least one of them.
+   * Required: pass `null` to switch the check off explicitly (for tokens with no `aud`, such as
+   * Cognito access tokens, whose client is checked by the provider instead).
+   */
+  readonly audience: string | readonly string[] | null
+  /** Algorithms for this issuer; defaults to the verifier's. */
+  readonly algorithms?: readonly Algorithm[]
+  /** Claims that hold scopes for this issuer; defaults to the verifier's. */
+  readonly scopeClaims?: readonly string[]
+  /** Claims that hold groups for this issuer; defaults to the verifier's. */
+  readonly groupClaims?: readonly string[]
+  /** Checks for tokens of this issuer only (run after the verifier-wide `validate`). */
+  readonly validate?: ClaimsCheck
+  /**
+   * INSECURE: accept unsigned tokens (`alg: none`, empty signature) from this issuer, as the
+   * Firebase Auth emulator issues. Only the literal `'emulator'` turns it on; providers refuse it
+   * under `NODE_ENV=production`.
+   */
+  readonly unsafeUnsigned?: 'emulator'
+}
+
+/** Tuning of the JWKS cache. All durations in milliseconds. */
+export interface JwksOptions {
+  /** Abort a key set fetch after this long. Default 5,000. */
+  readonly timeoutMs?: number
+  /** At most one refetch for an unknown `kid` per this long, per issuer. Default 30,000. */
+  readonly cooldownMs?: number
+  /** Freshness when the response has no usable `Cache-Control: max-age`. Default 600,000 (10 min). */
+  readonly defaultMaxAgeMs?: number
+  /** Lower bound on a `max-age`. Default 60,000 (1 min). */
+  readonly minMaxAgeMs?: number
+  /** Upper bound on a `max-age`. Default 86,400,000 (24 h). */
+  readonly maxMaxAgeMs?: number
+  /** How long keys keep working past their freshness while refreshes fail. Default 86,400,000 (24 h). */
+  readonly staleIfErrorMs?: number
+  /** After a failed fetch, wait this long before the next attempt. Default 5,000. */
+  readonly errorBackoffMs?: number
+  /** `Retry-After` (seconds) on `jwks_unavailable`. Default 30. */
+  readonly retryAfterSeconds?: number
+  /** Largest key set document accepted, in bytes. Default 512 KiB. */
+  readonly maxBytes?: number
+}
+
+/** Tuning of the verified-token cache. */
+export interface TokenCacheOptions {
+  /** Most tokens held. Default 10,000. */
+  readonly maxEntries?: number
+}
+
+/** What the verifier reports through `onEvent`. None carries a token or a secret. */
+export type VerifierEvent =
+  | {
+      readonly type: 'jwks_fetched'
+      readonly issuer: string
+      readonly keys: number
+      readonly maxAgeMs: number
+    }
+  | {
+      readonly type: 'jwks_refresh_failed'
+      readonly issuer: string
+      readonly reason: string
+      readonly error: unknown
+    }
+  | { readonly type: 'stale_keys_served'; readonly issuer: string; readonly staleForMs: number }
+  | {
+      readonly type: 'jwks_key_skipped'
+      readonly issuer: string
+      readonly kid: string | undefined
+      readonly reason: string
+    }
+
+/** Options of {@link createVerifier}. */
+export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
+  /** The issuers to trust: the token's `iss` picks one before any key is fetched. */
+  readonly issuers: IssuerOptions | readonly IssuerOptions[]
+  /** Allowed algorithms. Default `['RS256']`. `none` and HMAC are refused (RFC 8725 §3.1, §3.2). */
+  readonly algorithms?: readonly Algorithm[]
+  /** Leeway in seconds for `exp`, `nbf` and `iat` (RFC 7519 §4.1.4). Default 5. */
+  readonly clockTolerance?: number
+  /** Longest token accepted, in bytes; checked before any parsing. Default 8,192. */
+  readonly maxTokenBytes?: number
+  /**
+   * Accepted `typ` header values (compared case-insensitively, RFC 7515 §4.1.9); `null` inside the list
+   * accepts a token without `typ`. Default: not checked.
+   */
+  readonly typ?: readonly (string | null)[]
+  /** Claims that hold scopes: space-separated strings or arrays. Default `['scope']`. */
+  readonly scopeClaims?: readonly string[]
+  /** Claims that hold groups. Default `[]`. */
+  readonly groupClaims?: readonly string[]
+  /** An extra check for every token. */
+  readonly validate?: ClaimsCheck
+  /** Revocation: runs on every verify, cache hits included. Return true to reject with `token_revoked`. */
+  readonly isRevoked?: (verified: VerifiedToken<TClaims>) => boolean | Promise<boolean>
+  /** The `fetch` used for key sets. Default `globalThis.fetch`. */
+  readonly fetch?: typeof fetch
+  /** JWKS cache tuning. */
+  readonly jwks?: JwksOptions
+  /** Verified-token cache: on by default; `false` turns it off. */
+  readonly cache?: TokenCacheOptions | false
+  /** Key set events: fetched, refresh failed, stale keys served. */
+  readonly onEvent?: (event: VerifierEvent) => void
+  /** A clock in milliseconds, for tests. Default `Date.now`. */
+  readonly now?: () => number
+  /** Maps verified claims to a normalised user. Providers supply one. */
+  readonly toUser?: (verified: VerifiedToken<TClaims>) => User<TClaims>
+  /** Names the provider in users and logs. Default `'jwt'`. */
+  readonly provider?: string
+}
+
+/** The outcome of a successful verification. */
+export interface VerifiedToken<TClaims extends JwtClaims = JwtClaims> {
+  /** The compact JWS as presented. Never log it. */
+  readonly token: string
+  readonly header: JwtHeader
+  readonly claims: TClaims
+  /** The configured issuer that matched `iss`. */
+  readonly issuer: string
+  /** Scopes gathered from the configured scope claims. */
+  readonly scopes: readonly string[]
+  /** Groups gathered from the configured group claims. */
+  readonly groups: readonly string[]
+}
+
+/**
+ * A normalised user, the same shape for every provider. It is the `'user'` kind of the
+ * principals cloudauth will grow (service and anonymous principals come later).
+ */
+export interface User<TClaims extends JwtClaims = JwtClaims> {
+  readonly kind: 'user'
+  readonly id: string
+  readonly username?: string
+  readonly email?: string
+  readonly emailVerified?: boolean
+  readonly name?: string
+  readonly picture?: string
+  readonly groups: readonly string[]
+  readonly provider: string
+  readonly claims: TClaims
+}
+
+/** Verifies tokens. Made by {@link createVerifier}; providers make one through it. */
+export interface Verifier<TClaims extends JwtClaims = JwtClaims> {
+  /**
+   * Verifies a compact JWS and resolves to its claims, or rejects with an {@link AuthError}.
+   * Never rejects with anything else.
+   */
+  verify(token: string): Promise<VerifiedToken<TClaims>>
+  /** The normalised user of a verified token. */
+  user(verified: VerifiedToken<TClaims>): User<TClaims>
+  /** Fetches every issuer's key set now (for example at start-up). Resolves once all were tried. */
+  warm(): Promise<void>
+  /** The provider name. */
+  readonly provider: string
+  /** Marks the object as a verifier, so bindings can tell it from a provider. */
+  readonly kind: 'verifier'
+}
+
+/** Re-exported for convenience in signatures. */
+export type { AuthError }
