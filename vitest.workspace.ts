@@ -2,6 +2,7 @@
  * The single list of test projects: one per package and example.
  * vitest 4 reads projects from `test.projects`; `vitest.config.ts` imports this list.
  */
+import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 
 const project = (
@@ -13,8 +14,15 @@ const project = (
   test: { name, root, include: ['test/**/*.test.ts'], ...extra },
 })
 
+// The WebCrypto signature backend, which runtimes without node:crypto get through the `#crypto`
+// import condition: core's whole suite runs against it too, so both paths give the same verdicts.
+const webCrypto = fileURLToPath(
+  new URL('./packages/core/src/internal/crypto-web.ts', import.meta.url),
+)
+
 export default [
   project('core', 'packages/core'),
+  { ...project('core-web', 'packages/core'), resolve: { alias: { '#crypto': webCrypto } } },
   project('testing', 'packages/testing'),
   project('cognito', 'packages/cognito'),
   project('auth0', 'packages/auth0'),
@@ -23,4 +31,6 @@ export default [
   project('express', 'packages/express'),
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
+  project('security', 'security'),
+  { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ] satisfies TestProjectInlineConfiguration[]
