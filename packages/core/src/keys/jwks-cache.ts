@@ -190,6 +190,13 @@ export class JwksCache {
     }
     const usable = new Map<string, KeyEntry>()
     for (const entry of parsed.keys.values()) {
+      // A key the issuer still publishes unchanged keeps its entry: no re-import, and tokens in the
+      // verified-token cache (which remember their key entry) stay valid across refreshes.
+      const held = this.keys.get(entry.kid)
+      if (held !== undefined && sameMaterial(held, entry)) {
+        usable.set(entry.kid, held)
+        continue
+      }
       const candidates =
         entry.alg === undefined ? algorithms : algorithms.filter((alg) => alg === entry.alg)
       if (entry.alg !== undefined && candidates.length === 0) {
@@ -278,6 +285,10 @@ export class JwksCache {
     if (match === null) return defaultMaxAgeMs
     return Math.min(maxMaxAgeMs, Math.max(minMaxAgeMs, Number(match[1]) * 1000))
   }
+}
+
+function sameMaterial(a: KeyEntry, b: KeyEntry): boolean {
+  return a.alg === b.alg && JSON.stringify(a.material) === JSON.stringify(b.material)
 }
 
 function unknownKey(): AuthError {
