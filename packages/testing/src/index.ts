@@ -1,0 +1,6 @@
+export { generateTestKey, TEST_KEY_ALGORITHMS } from './keys/generate-test-key.js'
+export type { GenerateTestKeyOptions, TestKey, TestPublicJwk } from './keys/generate-test-key.js'
+export { defaultKey } from './keys/default-key.js'
+export { jwksOf } from './keys/jwks-of.js'
+export type { TestJsonWebKeySet } from './keys/jwks-of.js'
+export { x509MapOf } from './keys/x509-map-of.js'
