@@ -4,3 +4,28 @@ export { defaultKey } from './keys/default-key.js'
 export { jwksOf } from './keys/jwks-of.js'
 export type { TestJsonWebKeySet } from './keys/jwks-of.js'
 export { x509MapOf } from './keys/x509-map-of.js'
+export type { X509KeyMap } from './keys/x509-map-of.js'
+export { signToken } from './tokens/sign-token.js'
+export type { JsonObject, SignTokenOptions } from './tokens/sign-token.js'
+export { forgeToken } from './tokens/forge-token.js'
+export type { ForgeTokenOptions } from './tokens/forge-token.js'
+export { unsignedToken } from './tokens/unsigned-token.js'
+export type { UnsignedTokenOptions } from './tokens/unsigned-token.js'
+export { hmacToken } from './tokens/hmac-token.js'
+export type { HmacTokenOptions } from './tokens/hmac-token.js'
+export { b64url } from './tokens/b64url.js'
+export { jwksHandler } from './msw/jwks-handler.js'
+export type { JwksHandlerOptions } from './msw/jwks-handler.js'
+export { x509Handler } from './msw/x509-handler.js'
+export type { X509HandlerOptions } from './msw/x509-handler.js'
+export type { KeySetResponseOptions } from './msw/key-set-response.js'
+export { createJwksEndpoint } from './msw/create-jwks-endpoint.js'
+export type { JwksEndpoint } from './msw/create-jwks-endpoint.js'
+export { createX509Endpoint } from './msw/create-x509-endpoint.js'
+export type { X509Endpoint } from './msw/create-x509-endpoint.js'
+export type {
+  FailOptions,
+  KeySetEndpoint,
+  KeySetEndpointOptions,
+  KeySetFailure,
+} from './msw/key-set-endpoint.js'
