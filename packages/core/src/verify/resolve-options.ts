@@ -283,7 +283,8 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
     settings,
     cacheEntries,
     fetch: fetchImpl,
-    now: options.now ?? Date.now,
+    // Looked up on each call, not captured: fake timers installed after construction must apply.
+    now: options.now ?? (() => Date.now()),
     provider: options.provider ?? 'jwt',
   }
 }
