@@ -29,3 +29,24 @@ export type {
   KeySetEndpointOptions,
   KeySetFailure,
 } from './msw/key-set-endpoint.js'
+export { cognitoPreset } from './presets/cognito-preset.js'
+export type { CognitoPreset, CognitoPresetOptions } from './presets/cognito-preset.js'
+export { auth0Preset } from './presets/auth0-preset.js'
+export type { Auth0Preset, Auth0PresetOptions } from './presets/auth0-preset.js'
+export { firebasePreset } from './presets/firebase-preset.js'
+export type { FirebasePreset, FirebasePresetOptions } from './presets/firebase-preset.js'
+export type { PresetTokenOptions } from './presets/preset-token-options.js'
+export {
+  AUTH0_JWKS_CACHE_CONTROL,
+  FIREBASE_ID_TOKEN_ISSUER_PREFIX,
+  FIREBASE_ID_TOKEN_JWKS_URL,
+  FIREBASE_ID_TOKEN_X509_URL,
+  FIREBASE_SESSION_COOKIE_ISSUER_PREFIX,
+  FIREBASE_SESSION_COOKIE_X509_URL,
+  GOOGLE_KEYS_CACHE_CONTROL,
+  auth0IssuerUrl,
+  auth0JwksUrl,
+  cognitoIssuerUrl,
+  cognitoJwksUrl,
+} from './presets/provider-urls.js'
+export type { Auth0User, CognitoUser, FirebaseUser } from './presets/preset-users.js'
