@@ -1,0 +1,76 @@
+import type { Provider } from '@cloudauth/core'
+import type { Auth0AccessClaims } from './auth0-access-claims.js'
+import type { Auth0IdClaims } from './auth0-id-claims.js'
+import { auth0, type Auth0CommonOptions, type Auth0Tenant } from './auth0.js'
+import { domainProblem, issuerProblem } from './internal/config-rules.js'
+import { EnvProblems, processEnv, read, readList, type EnvSource } from './internal/env.js'
+
+/** Options of {@link auth0FromEnv} for access tokens: everything but what the environment gives. */
+export type Auth0AccessFromEnvOptions = Auth0CommonOptions<Auth0AccessClaims> & {
+  readonly tokenUse?: 'access'
+  /** Restrict to these applications (`azp`); see `auth0()`. Not read from the environment. */
+  readonly clientId?: string | readonly string[]
+  /** Where to read. Default `process.env`. */
+  readonly env?: EnvSource
+}
+
+/** Options of {@link auth0FromEnv} for ID tokens. */
+export type Auth0IdFromEnvOptions = Auth0CommonOptions<Auth0IdClaims> & {
+  readonly tokenUse: 'id'
+  readonly nonce?: string
+  /** Where to read. Default `process.env`. */
+  readonly env?: EnvSource
+}
+
+/**
+ * {@link auth0} configured from the environment:
+ *
+ * | variable | |
+ * |---|---|
+ * | `AUTH0_DOMAIN` | the tenant host, e.g. `acme.eu.auth0.com`; required unless `AUTH0_ISSUER` is set |
+ * | `AUTH0_AUDIENCE` | API identifier(s), comma-separated; required for access tokens |
+ * | `AUTH0_CLIENT_ID` | client id(s), comma-separated; required for ID tokens (`tokenUse: 'id'`), not read otherwise |
+ * | `AUTH0_ISSUER` | an explicit issuer (custom domain), e.g. `https://login.acme.com/` |
+ *
+ * Blank variables count as unset. Every problem is reported at once.
+ *
+ * @example
+ * ```ts
+ * const api = auth0FromEnv()                                   // AUTH0_DOMAIN, AUTH0_AUDIENCE
+ * const ids = auth0FromEnv({ tokenUse: 'id' })                 // AUTH0_DOMAIN, AUTH0_CLIENT_ID
+ * const test = auth0FromEnv({ env: { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_AUDIENCE: 'api' } })
+ * ```
+ * @throws ConfigError whose `problems` lists every missing or invalid variable, one line each
+ *   (`AUTH0_AUDIENCE: is required`); and any error of {@link auth0} for the other options.
+ */
+export function auth0FromEnv(options: Auth0IdFromEnvOptions): Provider<Auth0IdClaims>
+export function auth0FromEnv(options?: Auth0AccessFromEnvOptions): Provider<Auth0AccessClaims>
+export function auth0FromEnv(
+  options: Auth0AccessFromEnvOptions | Auth0IdFromEnvOptions = {},
+): Provider<Auth0AccessClaims> | Provider<Auth0IdClaims> {
+  const { env = processEnv(), ...rest } = options
+  const problems = new EnvProblems()
+  const domain = read(env, 'AUTH0_DOMAIN')
+  const issuer = read(env, 'AUTH0_ISSUER')
+  if (issuer === undefined || domain !== undefined)
+    problems.add(
+      'AUTH0_DOMAIN',
+      domain === undefined ? 'is required (or set AUTH0_ISSUER)' : domainProblem(domain),
+    )
+  if (issuer !== undefined) problems.add('AUTH0_ISSUER', issuerProblem(issuer))
+  const tenant = {
+    ...(domain === undefined ? {} : { domain }),
+    ...(issuer === undefined ? {} : { issuer }),
+  } as Auth0Tenant
+
+  if (rest.tokenUse === 'id') {
+    const clientId = readList(env, 'AUTH0_CLIENT_ID')
+    if (clientId === undefined) problems.add('AUTH0_CLIENT_ID', 'is required for ID tokens')
+    problems.throwIfAny()
+    return auth0({ ...rest, ...tenant, clientId: clientId ?? [] })
+  }
+  const audience = readList(env, 'AUTH0_AUDIENCE')
+  if (audience === undefined) problems.add('AUTH0_AUDIENCE', 'is required')
+  problems.throwIfAny()
+  return auth0({ ...rest, ...tenant, audience: audience ?? [] })
+}
