@@ -1,0 +1,122 @@
+import type { Provider } from '@cloudauth/core'
+import type { CognitoClaims } from './cognito-claims.js'
+import {
+  cognito,
+  type CognitoOptions,
+  type CognitoPoolOptions,
+  type CognitoTokenUse,
+  type CognitoVerifierOptions,
+} from './cognito.js'
+import { parseEndpoint, throwProblems, type Problem } from './internal/config-rules.js'
+import { resolvePool } from './internal/resolve-pool.js'
+
+/** Environment variables, as `process.env` holds them. */
+export type CognitoEnv = Readonly<Record<string, string | undefined>>
+
+/** What {@link cognitoFromEnv} takes from code rather than from the environment. */
+export type CognitoFromEnvOptions = CognitoVerifierOptions<CognitoTokenUse> &
+  Pick<CognitoOptions, 'scopeClaim' | 'groupClaim' | 'validate'>
+
+const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
+  access: 'access',
+  id: 'id',
+  any: null,
+}
+
+function processEnv(): CognitoEnv {
+  const process = (globalThis as { process?: { env?: CognitoEnv } }).process
+  return process?.env ?? {}
+}
+
+/**
+ * A Cognito provider configured from environment variables, for twelve-factor deployments:
+ *
+ * | variable | meaning |
+ * |---|---|
+ * | `COGNITO_USER_POOL_ID` | required: the user pool id |
+ * | `COGNITO_CLIENT_ID` | required: the app client id, or several separated by commas |
+ * | `COGNITO_TOKEN_USE` | required: `access`, `id` or `any` |
+ * | `COGNITO_REGION` | optional: defaults to the prefix of the pool id |
+ * | `COGNITO_ENDPOINT` | optional: an emulator's base URL (cognito-local) |
+ * | `COGNITO_SECONDARY_USER_POOL_ID`, `COGNITO_SECONDARY_CLIENT_ID`, `COGNITO_SECONDARY_REGION` | optional: a second pool; pool id and client id go together |
+ *
+ * Empty values count as unset. Every missing or invalid variable is reported at once, in one
+ * `ConfigError` whose `problems` lists them; values are never echoed.
+ *
+ * @example
+ * ```ts
+ * const auth = cloudauth(cognitoFromEnv())
+ * const custom = cognitoFromEnv(process.env, { scopeClaim: 'cognito:groups', clockTolerance: 10 })
+ * ```
+ * @throws ConfigError listing every missing or invalid variable (`problems`)
+ */
+export function cognitoFromEnv(
+  env: CognitoEnv = processEnv(),
+  options: CognitoFromEnvOptions = {},
+): Provider<CognitoClaims> {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+  const problems: Problem[] = []
+
+  const rawTokenUse = read('COGNITO_TOKEN_USE')
+  let tokenUse: CognitoTokenUse = null
+  if (rawTokenUse === undefined)
+    problems.push({ option: 'COGNITO_TOKEN_USE', message: 'is required: access, id or any' })
+  else if (!Object.hasOwn(TOKEN_USE, rawTokenUse.toLowerCase()))
+    problems.push({ option: 'COGNITO_TOKEN_USE', message: 'must be access, id or any' })
+  else tokenUse = TOKEN_USE[rawTokenUse.toLowerCase()] as CognitoTokenUse
+
+  const rawEndpoint = read('COGNITO_ENDPOINT')
+  let endpoint: string | undefined
+  if (rawEndpoint !== undefined) {
+    const parsed = parseEndpoint(rawEndpoint)
+    if ('problem' in parsed) problems.push({ option: 'COGNITO_ENDPOINT', message: parsed.problem })
+    else endpoint = parsed.base
+  }
+
+  const pool = (prefix: 'COGNITO_' | 'COGNITO_SECONDARY_') => {
+    const names = {
+      userPoolId: `${prefix}USER_POOL_ID`,
+      clientId: `${prefix}CLIENT_ID`,
+      region: `${prefix}REGION`,
+    }
+    const userPoolId = read(names.userPoolId)
+    const clientId = read(names.clientId)
+      ?.split(',')
+      .map((id) => id.trim())
+    const region = read(names.region)
+    // resolvePool reports a missing id as "is required", so one run lists every problem.
+    const resolved = resolvePool({ userPoolId, clientId, region }, names, endpoint, problems)
+    if (resolved === undefined) return undefined
+    const input: CognitoPoolOptions = {
+      userPoolId: resolved.userPoolId,
+      clientId: resolved.clients,
+      ...(region === undefined ? {} : { region }),
+    }
+    return { input, issuer: resolved.issuer }
+  }
+
+  const primary = pool('COGNITO_')
+  // The secondary pool is optional (as in smac), but once any of its variables is set it must be whole.
+  const secondarySet = ['USER_POOL_ID', 'CLIENT_ID', 'REGION'].some(
+    (name) => read(`COGNITO_SECONDARY_${name}`) !== undefined,
+  )
+  const secondary = secondarySet ? pool('COGNITO_SECONDARY_') : undefined
+  if (primary !== undefined && secondary !== undefined && primary.issuer === secondary.issuer) {
+    problems.push({
+      option: 'COGNITO_SECONDARY_USER_POOL_ID',
+      message: 'names the same user pool as COGNITO_USER_POOL_ID',
+    })
+  }
+  throwProblems(problems)
+
+  const pools = [primary, secondary].flatMap((p) => (p === undefined ? [] : [p.input]))
+  return cognito({
+    ...options,
+    tokenUse,
+    pools: pools as [CognitoPoolOptions, ...CognitoPoolOptions[]],
+    ...(endpoint === undefined ? {} : { endpoint }),
+  })
+}

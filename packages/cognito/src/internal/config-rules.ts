@@ -1,0 +1,105 @@
+import { ConfigError } from '@cloudauth/core'
+
+/** One configuration problem: the option (or environment variable) and what is wrong with it. */
+export interface Problem {
+  readonly option: string
+  readonly message: string
+}
+
+// AWS regions: two-letter area, one or more words, a number (us-east-1, us-gov-west-1, ap-southeast-4).
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
+// AWS's own pattern for a user pool id is [\w-]+_[0-9a-zA-Z]+, with the region before the underscore.
+const AWS_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/
+// Emulators (cognito-local: local_XXXXXXXX) keep the shape but not the region.
+const LOCAL_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/
+// AWS's pattern for an app client id is [\w+]+, at most 128 characters.
+const CLIENT_ID = /^[\w+]{1,128}$/
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** Throws one {@link ConfigError} carrying every problem, or returns when there is none. */
+export function throwProblems(problems: readonly Problem[]): void {
+  if (problems.length === 0) return
+  const lines = problems.map((p) => `${p.option}: ${p.message}`)
+  if (problems.length === 1) {
+    const [only] = problems as [Problem]
+    throw new ConfigError(only.option, only.message, lines)
+  }
+  const options = [...new Set(problems.map((p) => p.option))].join(', ')
+  throw new ConfigError(options, `${problems.length} problems: ${lines.join('; ')}`, lines)
+}
+
+/** The problem with a region, if any. Values are never echoed: a mistaken paste may be a secret. */
+export function regionProblem(region: unknown): string | undefined {
+  if (typeof region !== 'string' || !REGION.test(region))
+    return 'must be an AWS region such as us-east-1'
+  return undefined
+}
+
+/**
+ * Checks a pool id and returns the region it names (AWS) or `undefined` (emulator), or a problem.
+ */
+export function parsePoolId(
+  userPoolId: unknown,
+  local: boolean,
+): { readonly region: string | undefined } | { readonly problem: string } {
+  if (typeof userPoolId !== 'string' || userPoolId === '')
+    return { problem: 'is required (a user pool id such as us-east-1_AbCdEf123)' }
+  if (local) {
+    return LOCAL_POOL_ID.test(userPoolId)
+      ? { region: undefined }
+      : { problem: 'must look like {prefix}_{letters and digits}, such as local_AbCd1234' }
+  }
+  const match = AWS_POOL_ID.exec(userPoolId)
+  if (match === null)
+    return {
+      problem:
+        'must be {region}_{letters and digits}, such as us-east-1_AbCdEf123 (set endpoint for an emulator)',
+    }
+  return { region: match[1] }
+}
+
+/** Checks one or several app client ids; returns them, or a problem. */
+export function parseClientIds(
+  clientId: unknown,
+): { readonly clients: readonly string[] } | { readonly problem: string } {
+  const list: unknown[] =
+    typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? clientId : []
+  if (list.length === 0)
+    return { problem: 'is required (an app client id, or a non-empty list of them)' }
+  if (!list.every((id): id is string => typeof id === 'string' && CLIENT_ID.test(id)))
+    return { problem: 'must be app client ids: letters, digits, _ or +, at most 128 characters' }
+  return { clients: [...new Set(list)] }
+}
+
+/**
+ * Checks an emulator endpoint and returns its base URL without a trailing slash, or a problem.
+ * Plain HTTP is allowed only on loopback, as core allows it for key sets: keys fetched over HTTP
+ * from elsewhere could be swapped in transit.
+ */
+export function parseEndpoint(
+  endpoint: unknown,
+): { readonly base: string } | { readonly problem: string } {
+  let url: URL
+  try {
+    if (typeof endpoint !== 'string') throw new TypeError('not a string')
+    url = new URL(endpoint)
+  } catch {
+    return { problem: 'must be an absolute URL such as http://127.0.0.1:9229' }
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+    return { problem: 'must use https (http only for 127.0.0.1, localhost or [::1])' }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+    return { problem: 'must not carry credentials, a query or a fragment' }
+  return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
+}
+
+/** Normalises a claim name or list of claim names; returns them, or a problem. */
+export function parseClaimNames(
+  value: unknown,
+): { readonly names: readonly string[] } | { readonly problem: string } {
+  const list: unknown[] =
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value : [null]
+  if (!list.every((name): name is string => typeof name === 'string' && name !== ''))
+    return { problem: 'must be a claim name or a list of claim names' }
+  return { names: list }
+}

@@ -1,0 +1,70 @@
+import { parseClientIds, parsePoolId, regionProblem, type Problem } from './config-rules.js'
+
+/** One user pool as configured, before checking. */
+export interface PoolInput {
+  readonly userPoolId: unknown
+  readonly clientId: unknown
+  readonly region?: unknown
+}
+
+/** The option (or environment variable) names under which a pool's fields are reported. */
+export interface PoolNames {
+  readonly userPoolId: string
+  readonly clientId: string
+  readonly region: string
+}
+
+/** One user pool, checked, with its issuer and key set URL. */
+export interface ResolvedPool {
+  readonly userPoolId: string
+  readonly clients: readonly string[]
+  readonly issuer: string
+  readonly jwksUri: string
+}
+
+/**
+ * Checks one pool, pushing every problem found, and returns it resolved when it has none.
+ *
+ * Issuer: `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, or `{endpoint}/{userPoolId}`
+ * for an emulator (cognito-local's layout); key set at `{issuer}/.well-known/jwks.json`.
+ */
+export function resolvePool(
+  pool: PoolInput,
+  names: PoolNames,
+  endpoint: string | undefined,
+  problems: Problem[],
+): ResolvedPool | undefined {
+  const before = problems.length
+  const local = endpoint !== undefined
+  const id = parsePoolId(pool.userPoolId, local)
+  if ('problem' in id) problems.push({ option: names.userPoolId, message: id.problem })
+  const clients = parseClientIds(pool.clientId)
+  if ('problem' in clients) problems.push({ option: names.clientId, message: clients.problem })
+
+  let region: string | undefined
+  if (pool.region !== undefined) {
+    const problem = regionProblem(pool.region)
+    if (problem !== undefined) problems.push({ option: names.region, message: problem })
+    else region = pool.region as string
+  }
+  // On AWS the pool id starts with its region; a different region would build an issuer that no
+  // token carries, and every request would fail with invalid_issuer. Say so now instead.
+  if (!local && region !== undefined && 'region' in id && id.region !== region) {
+    problems.push({
+      option: names.region,
+      message: `does not match the region prefix of ${names.userPoolId}`,
+    })
+  }
+  if (problems.length > before || 'problem' in id || 'problem' in clients) return undefined
+
+  const userPoolId = pool.userPoolId as string
+  const issuer = local
+    ? `${endpoint}/${userPoolId}`
+    : `https://cognito-idp.${region ?? id.region}.amazonaws.com/${userPoolId}`
+  return {
+    userPoolId,
+    clients: clients.clients,
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+  }
+}
