@@ -62,9 +62,16 @@ export class JwksCache {
     this.context = context
   }
 
-  /** The key for `kid` if held and usable now, without any I/O: the cache-hit check. */
+  /**
+   * The key for `kid` if held and usable now, without waiting: the cache-hit check. Past freshness
+   * it starts a background refresh, as `getKey` does: otherwise a token served only from the
+   * verified-token cache would never refresh the set, and a key rotated out would keep verifying.
+   */
   peek(kid: string): KeyEntry | undefined {
-    return this.loaded && this.context.now() < this.usableUntil ? this.keys.get(kid) : undefined
+    const now = this.context.now()
+    if (!this.loaded || now >= this.usableUntil) return undefined
+    if (now >= this.freshUntil) this.refreshInBackground(now)
+    return this.keys.get(kid)
   }
 
   /**
