@@ -72,7 +72,8 @@ function hasDuplicateMembers(json: string): boolean {
       }
       if (depth === 1 && expectKey) {
         const raw = json.slice(i, end + 1)
-        const key = escaped ? (JSON.parse(raw) as string) : raw
+        // Compare decoded names: "\u0069ss" and "iss" are the same member.
+        const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
         if (seen.has(key)) return true
         seen.add(key)
         expectKey = false
