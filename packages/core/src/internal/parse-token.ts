@@ -13,7 +13,9 @@ export interface ParsedToken {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM keeps a byte order mark in the text, so JSON.parse refuses it: RFC 8259 §8.1 forbids
+// one in JSON sent over a network, and a parser that skips it reads other bytes than one that does not.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * RFC 7515 §2 and RFC 4648 §3.5: the unpadded base64url alphabet, a length that is not 1 mod 4, and
