@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config'
 import projects from './vitest.workspace.js'
 
 // `source` points workspace packages at their TypeScript sources, so tests need no build.
-const conditions = ['source', 'node', 'import', 'module', 'default']
+// Vitest also hands these to Node as `--conditions` for external CJS packages: with `import` among
+// them, Node 20.19+ resolves `require('is-promise')` (Express 5's router) to its ESM build and
+// `require(esm)` returns a namespace, breaking Express. Vite adds `import`/`require` by itself.
+const conditions = ['source', 'node', 'default']
 
 export default defineConfig({
   resolve: { conditions },
