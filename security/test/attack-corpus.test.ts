@@ -36,7 +36,9 @@ describe.each(targets)('$name', (target) => {
   beforeAll(() => {
     verifier = target.verifier()
   })
-  const applicable = rows.filter((row) => row.applies?.(target) ?? true)
+  const applicable = [...rows, ...(target.extraRows ?? [])].filter(
+    (row) => row.applies?.(target) ?? true,
+  )
 
   it.each(applicable.map((row) => [`${row.id}: ${row.title}`, row] as const))(
     'refuses %s',
@@ -46,13 +48,26 @@ describe.each(targets)('$name', (target) => {
     },
   )
 
+  const acceptable = accepted.filter((row) => row.applies?.(target) ?? true)
+  const refused = acceptable.filter((row) => target.refuses?.[row.id] !== undefined)
+
   it.each(
-    accepted
-      .filter((row) => row.applies?.(target) ?? true)
+    acceptable
+      .filter((row) => !refused.includes(row))
       .map((row) => [`${row.id}: ${row.title}`, row] as const),
   )('accepts %s', async (_, row) => {
     const verified = await verifier.verify(row.build(target))
     expect(verified.issuer).toBe(target.issuer)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
+
+  if (refused.length > 0) {
+    it.each(refused.map((row) => [`${row.id}: ${row.title}`, row] as const))(
+      'refuses by its own stricter rule %s',
+      async (_, row) => {
+        const code = target.refuses?.[row.id] ?? 'invalid_claims'
+        await expectRejection(verifier, row.build(target), code, 401)
+      },
+    )
+  }
 })

@@ -1,5 +1,5 @@
 import { createVerifier, DEFAULTS, type PublicJwk } from '@cloudauth/core'
-import { createJwksEndpoint, defaultKey, generateTestKey, jwksOf } from '@cloudauth/testing'
+import { createJwksEndpoint, defaultKey, jwksOf } from '@cloudauth/testing'
 import type { Target } from './target.js'
 
 export const CORE_ISSUER = 'https://issuer.cloudauth.test/'
@@ -16,7 +16,8 @@ export const CORE_OTHER_JWKS_URL = 'https://other-issuer.cloudauth.test/.well-kn
 export function coreTarget(): Target {
   const key = defaultKey('RS256')
   const ecKey = defaultKey('ES256')
-  const unbound = generateTestKey('RS256', { kid: 'rsa-without-alg' })
+  // Published without alg under its own kid: the RS256 key of slot 2, otherwise unused here.
+  const unbound = defaultKey('RS256', 2)
   const otherIssuerKey = defaultKey('RS256', 1)
   const unboundJwk = Object.fromEntries(
     Object.entries(unbound.publicJwk).filter(([name]) => name !== 'alg'),

@@ -1,6 +1,7 @@
 import type { Algorithm, AuthErrorCode, Verifier, VerifierOptions } from '@cloudauth/core'
 import { forgeToken, type JsonObject, type TestKey } from '@cloudauth/testing'
 import type { HttpHandler } from 'msw'
+import type { AttackRow } from './attack-rows.js'
 
 /**
  * One verifier configuration the corpus attacks: core on its own, or a provider. Everything a row
@@ -39,6 +40,13 @@ export interface Target {
   header(key?: TestKey): Record<string, unknown>
   /** Codes that differ from a row's default for this target, by row id. */
   readonly expected?: Readonly<Record<string, AuthErrorCode>>
+  /**
+   * Accepted rows (core's rules) that this target's stricter rules refuse, with the code: Cognito ID
+   * tokens and Firebase tokens carry a string `aud`, so an array is not one of their tokens.
+   */
+  readonly refuses?: Readonly<Record<string, AuthErrorCode>>
+  /** Attacks only this target has (token kinds, pools, tenants, projects). */
+  readonly extraRows?: readonly AttackRow[]
 }
 
 /** Options of {@link mint}. */
