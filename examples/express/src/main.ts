@@ -1,0 +1,60 @@
+/**
+ * Runs the example: `pnpm --filter @cloudauth/example-express start`.
+ *
+ * Offline by default: starts the local dev issuer on 127.0.0.1 and points the providers at it.
+ * With `AUTH0_DOMAIN` (or `AUTH0_ISSUER`) and `AUTH0_AUDIENCE` set, it verifies your real
+ * tenant's tokens instead; `FIREBASE_PROJECT_ID` adds the Firebase route. `PORT` picks the port (default: a free one).
+ * It listens on 127.0.0.1 only.
+ */
+import { ConfigError } from '@cloudauth/core'
+import { createApp } from './app.js'
+import { configFromEnv } from './config.js'
+import { listen } from './listen.js'
+import { startOffline, TENANT_CLAIM } from './offline.js'
+
+function portFrom(value: string | undefined): number {
+  const port = Number(value ?? '0')
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError('PORT', 'must be an integer from 0 to 65535')
+  }
+  return port
+}
+
+async function main(): Promise<() => Promise<void>> {
+  const port = portFrom(process.env['PORT'])
+  const config = configFromEnv(process.env)
+  if (config !== undefined) {
+    const app = await listen(createApp(config), port)
+    console.log(`Express example on ${app.url}, verifying tokens of your Auth0 tenant.`)
+    console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
+    return () => app.close()
+  }
+  const example = await startOffline({ port })
+  const { url } = example.app
+  console.log(
+    `Express example on ${url}, offline: tokens from the dev issuer on ${example.issuer.url}.`,
+  )
+  console.log('Try (the tokens are dev tokens, valid for an hour):')
+  console.log(`  curl -i ${url}/api/users`)
+  console.log(`  curl -i ${url}/api/users -H 'Authorization: Bearer ${example.token()}'`)
+  console.log(`  curl -i ${url}/firebase/me -H 'Authorization: Bearer ${example.firebaseToken()}'`)
+  console.log('More tokens, with the scopes, groups and claims you choose:')
+  console.log(
+    `  curl -s -X POST ${example.issuer.url}/token -H 'Content-Type: application/json' ` +
+      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}'`,
+  )
+  console.log('Ctrl-C stops.')
+  return () => example.close()
+}
+
+try {
+  const close = await main()
+  const stop = () => {
+    void close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+} catch (error) {
+  console.error(error instanceof ConfigError ? `Configuration: ${error.message}` : error)
+  process.exit(1)
+}
