@@ -7,7 +7,12 @@ import {
   type CognitoTokenUse,
   type CognitoVerifierOptions,
 } from './cognito.js'
-import { parseEndpoint, throwProblems, type Problem } from './internal/config-rules.js'
+import {
+  LOCAL_PLACEHOLDER,
+  parseEndpoint,
+  throwProblems,
+  type Problem,
+} from './internal/config-rules.js'
 import { resolvePool } from './internal/resolve-pool.js'
 
 /** Environment variables, as `process.env` holds them. */
@@ -75,6 +80,8 @@ export function cognitoFromEnv(
     if ('problem' in parsed) problems.push({ option: 'COGNITO_ENDPOINT', message: parsed.problem })
     else endpoint = parsed.base
   }
+  // A bad endpoint is reported once: pool ids are still checked as an emulator's, not as AWS's.
+  const poolEndpoint = rawEndpoint === undefined ? undefined : (endpoint ?? LOCAL_PLACEHOLDER)
 
   const pool = (prefix: 'COGNITO_' | 'COGNITO_SECONDARY_') => {
     const names = {
@@ -88,7 +95,7 @@ export function cognitoFromEnv(
       .map((id) => id.trim())
     const region = read(names.region)
     // resolvePool reports a missing id as "is required", so one run lists every problem.
-    const resolved = resolvePool({ userPoolId, clientId, region }, names, endpoint, problems)
+    const resolved = resolvePool({ userPoolId, clientId, region }, names, poolEndpoint, problems)
     if (resolved === undefined) return undefined
     const input: CognitoPoolOptions = {
       userPoolId: resolved.userPoolId,

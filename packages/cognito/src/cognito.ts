@@ -10,6 +10,7 @@ import type { CognitoClaims } from './cognito-claims.js'
 import type { CognitoIdClaims } from './cognito-id-claims.js'
 import { cognitoCheck } from './internal/cognito-check.js'
 import {
+  LOCAL_PLACEHOLDER,
   parseClaimNames,
   parseEndpoint,
   throwProblems,
@@ -182,7 +183,10 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
       clientId: `${at}clientId`,
       region: `${at}region`,
     }
-    const pool = resolvePool(input, names, endpoint, problems)
+    // A bad endpoint is reported once: pool ids are still checked as an emulator's, not as AWS's.
+    const poolEndpoint =
+      options.endpoint === undefined ? undefined : (endpoint ?? LOCAL_PLACEHOLDER)
+    const pool = resolvePool(input, names, poolEndpoint, problems)
     if (pool === undefined) continue
     if (seen.has(pool.issuer)) {
       problems.push({ option: names.userPoolId, message: 'names a user pool configured already' })

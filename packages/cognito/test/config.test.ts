@@ -114,6 +114,11 @@ describe('cognito(): configuration', () => {
     expect(configError(options).option).toBe(option)
   })
 
+  it('rejects options that are not an object', () => {
+    expect(configError(undefined).option).toBe('options')
+    expect(configError(null).option).toBe('options')
+  })
+
   it('rejects the same pool twice', () => {
     const error = configError({
       userPoolId: POOL,
@@ -146,6 +151,17 @@ describe('cognito(): configuration', () => {
         endpoint: 'http://localhost:9229',
       }).option,
     ).toBe('userPoolId')
+  })
+
+  it('reports a bad endpoint once, still checking pool ids as an emulator’s', () => {
+    const error = configError({
+      userPoolId: 'local_AbCd1234',
+      clientId: 'c',
+      tokenUse: 'access',
+      endpoint: 'http://cognito:9229',
+    })
+    expect(error.problems).toHaveLength(1)
+    expect(error.option).toBe('endpoint')
   })
 
   it('accepts an https endpoint anywhere', () => {

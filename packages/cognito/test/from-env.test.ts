@@ -168,6 +168,16 @@ describe('cognitoFromEnv()', () => {
     expect(error.message).toContain('7 problems')
   })
 
+  it('reports a bad COGNITO_ENDPOINT once, still checking pool ids as an emulator’s', () => {
+    const error = envError({
+      COGNITO_USER_POOL_ID: 'local_AbCd1234',
+      COGNITO_CLIENT_ID: 'c',
+      COGNITO_TOKEN_USE: 'access',
+      COGNITO_ENDPOINT: 'ftp://127.0.0.1',
+    })
+    expect(error.problems.map((p) => p.split(':')[0])).toEqual(['COGNITO_ENDPOINT'])
+  })
+
   it('rejects a region that does not match the pool id', () => {
     const error = envError({
       COGNITO_USER_POOL_ID: 'eu-west-1_Primary1',

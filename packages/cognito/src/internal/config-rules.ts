@@ -16,6 +16,12 @@ const LOCAL_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/
 const CLIENT_ID = /^[\w+]{1,128}$/
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
+/**
+ * Stands in for an endpoint that failed its own check, so that pool ids are still checked as an
+ * emulator's. Never reaches a provider: the endpoint's problem is thrown first.
+ */
+export const LOCAL_PLACEHOLDER = 'http://127.0.0.1'
+
 /** Throws one {@link ConfigError} carrying every problem, or returns when there is none. */
 export function throwProblems(problems: readonly Problem[]): void {
   if (problems.length === 0) return

@@ -58,9 +58,11 @@ export function resolvePool(
   if (problems.length > before || 'problem' in id || 'problem' in clients) return undefined
 
   const userPoolId = pool.userPoolId as string
+  // parsePoolId gives AWS pool ids their region, so one of the two is set when not local.
+  const awsRegion = region ?? id.region ?? ''
   const issuer = local
     ? `${endpoint}/${userPoolId}`
-    : `https://cognito-idp.${region ?? id.region}.amazonaws.com/${userPoolId}`
+    : `https://cognito-idp.${awsRegion}.amazonaws.com/${userPoolId}`
   return {
     userPoolId,
     clients: clients.clients,
