@@ -46,7 +46,7 @@ export function expectSafeAnswer(error: AuthError, token: string): void {
   const challenge = response.headers['www-authenticate']
   if (error.status === 401 && error.code !== 'missing_token') {
     expect(challenge).toMatch(
-      /^Bearer realm="api", error="invalid_token", error_description="[^"]*"$/,
+      /^Bearer realm="api", error="invalid_token", error_description="(?:[^"\\]|\\.)*"$/,
     )
   }
   if (error.status === 503) {
