@@ -11,10 +11,12 @@ import {
 } from '@cloudauth/testing'
 
 describe('generateTestKey', () => {
+  // Through defaultKey(), which calls generateTestKey() and caches: the x509 tests below reuse
+  // these keys rather than paying for RSA generation again.
   it.each(TEST_KEY_ALGORITHMS)(
     '%s: a public JWK with kid, alg and use, matching the private key',
     async (alg) => {
-      const key = generateTestKey(alg)
+      const key = defaultKey(alg)
       expect(key.alg).toBe(alg)
       expect(key.publicJwk).toMatchObject({ kid: key.kid, alg, use: 'sig' })
       expect(key.publicJwk).not.toHaveProperty('d')
@@ -30,15 +32,16 @@ describe('generateTestKey', () => {
     },
   )
 
-  it('defaults to RS256 with a 2048-bit modulus and an RFC 7638 thumbprint kid', () => {
+  it('defaults to RS256 with a 2048-bit modulus and an RFC 7638 thumbprint kid', async () => {
     const key = generateTestKey()
     expect(key.alg).toBe('RS256')
     expect(key.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048)
     // RFC 7638 §3.1 example format: 43 base64url characters of a SHA-256 digest.
     expect(key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(key.kid).toBe(await calculateJwkThumbprint(key.publicJwk))
   })
 
-  it.each(['RS256', 'ES256', 'EdDSA'] as const)(
+  it.each(['ES256', 'EdDSA'] as const)(
     '%s: the default kid is the jose JWK thumbprint',
     async (alg) => {
       const key = generateTestKey(alg)
@@ -69,7 +72,7 @@ describe('generateTestKey', () => {
 
 describe('x509Pem', () => {
   it.each(TEST_KEY_ALGORITHMS)('%s: parses as a self-signed certificate for the key', (alg) => {
-    const key = generateTestKey(alg, { commonName: 'securetoken.test' })
+    const key = defaultKey(alg)
     const cert = new X509Certificate(key.x509Pem)
     // Its public key is the key's public key.
     expect(cert.publicKey.export({ format: 'jwk' })).toEqual(
@@ -81,12 +84,20 @@ describe('x509Pem', () => {
     // checkIssued() is false on purpose: like Google's, the certificate may sign data only
     // (keyUsage digitalSignature), not certificates.
     expect(cert.checkIssued(cert)).toBe(false)
-    expect(cert.subject).toBe('CN=securetoken.test')
-    expect(cert.issuer).toBe('CN=securetoken.test')
+    expect(cert.subject).toBe('CN=cloudauth-testing')
+    expect(cert.issuer).toBe('CN=cloudauth-testing')
     expect(cert.ca).toBe(false)
     const now = Date.now()
     expect(new Date(cert.validFrom).getTime()).toBeLessThan(now)
     expect(new Date(cert.validTo).getTime()).toBeGreaterThan(now)
+  })
+
+  it('names the given common name', () => {
+    const cert = new X509Certificate(
+      generateTestKey('ES256', { commonName: 'securetoken.test' }).x509Pem,
+    )
+    expect(cert.subject).toBe('CN=securetoken.test')
+    expect(cert.issuer).toBe('CN=securetoken.test')
   })
 
   it('does not verify under another key', () => {

@@ -1,10 +1,7 @@
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import type { Algorithm, PublicJwk } from '@cloudauth/core'
 import type { JWK } from 'jose'
-import {
-  selfSignedCertificate,
-  type CertificateDigest,
-} from '../internal/self-signed-certificate.js'
+import { assembleTestKey } from '../internal/assemble-test-key.js'
 
 /** Every algorithm a {@link TestKey} can be made for: the asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037. */
 export const TEST_KEY_ALGORITHMS: readonly Algorithm[] = Object.freeze([
@@ -89,27 +86,6 @@ function generatePair(
 }
 
 /**
- * The RFC 7638 §3 thumbprint: SHA-256 over the required members of the JWK, in lexicographic
- * order, with no whitespace; base64url.
- */
-function thumbprint(jwk: Record<string, unknown>): string {
-  const required: Record<string, readonly string[]> = {
-    RSA: ['e', 'kty', 'n'],
-    EC: ['crv', 'kty', 'x', 'y'],
-    OKP: ['crv', 'kty', 'x'],
-  }
-  const members = required[String(jwk['kty'])] ?? []
-  const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])))
-  return createHash('sha256').update(canonical).digest('base64url')
-}
-
-function certificateDigest(alg: Algorithm): CertificateDigest {
-  if (alg.endsWith('384')) return 'sha384'
-  if (alg.endsWith('512')) return 'sha512'
-  return 'sha256'
-}
-
-/**
  * Makes a fresh key pair for one JWS algorithm, with its public JWK, PEM and a self-signed
  * X.509 certificate. RSA generation takes tens of milliseconds or more: reuse keys across a
  * suite with {@link defaultKey} unless a test needs a key of its own (rotation, wrong key).
@@ -129,27 +105,5 @@ export function generateTestKey(
   options: GenerateTestKeyOptions = {},
 ): TestKey {
   const { privateKey, publicKey } = generatePair(alg, options.modulusLength ?? 2048)
-  const exported = publicKey.export({ format: 'jwk' }) as Record<string, unknown>
-  const kid = options.kid ?? thumbprint(exported)
-  const publicJwk = Object.freeze({ ...exported, kid, alg, use: 'sig' }) as TestPublicJwk
-  const now = Date.now()
-  const day = 86_400_000
-  const x509Pem = selfSignedCertificate({
-    privateKey,
-    publicKey,
-    commonName: options.commonName ?? 'cloudauth-testing',
-    digest: certificateDigest(alg),
-    // Wide validity, so that fake clocks set far from today still see a current certificate.
-    notBefore: new Date(now - 365 * day),
-    notAfter: new Date(now + 10 * 365 * day),
-  })
-  return Object.freeze({
-    kid,
-    alg,
-    privateKey,
-    publicKey,
-    publicJwk,
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    x509Pem,
-  })
+  return assembleTestKey(alg, privateKey, publicKey, options)
 }
