@@ -50,3 +50,11 @@ export {
   cognitoJwksUrl,
 } from './presets/provider-urls.js'
 export type { Auth0User, CognitoUser, FirebaseUser } from './presets/preset-users.js'
+export { startDevIssuer } from './dev-issuer/start-dev-issuer.js'
+export type {
+  DevIssuer,
+  DevMintOptions,
+  DevShape,
+  StartDevIssuerOptions,
+} from './dev-issuer/start-dev-issuer.js'
+export { DEV_DEFAULTS, DEV_GROUP_CLAIMS } from './dev-issuer/dev-defaults.js'
