@@ -55,8 +55,8 @@ export function configFromEnv(env: Env): AppConfig | undefined {
     ? DEFAULT_CLAIM_NAMESPACE
     : String(env['AUTH0_CLAIM_NAMESPACE']).trim()
   return {
-    auth0: auth0FromEnv({ env, groupClaim: `${namespace}roles` }),
-    ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv({ env }) }),
+    auth0: auth0FromEnv(env, { groupClaim: `${namespace}roles` }),
+    ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv(env) }),
     claimNamespace: namespace,
   }
 }

@@ -61,7 +61,7 @@ export function configFromEnv(env: Env): AppConfig | undefined {
   const cognitoEnv = { ...env, COGNITO_TOKEN_USE: env['COGNITO_TOKEN_USE'] ?? 'access' }
   return {
     cognito: cognitoFromEnv(cognitoEnv),
-    ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv({ env }) }),
+    ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv(env) }),
   }
 }
 

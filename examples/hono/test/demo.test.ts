@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import {
+  challengeError,
+  check,
+  compactBody,
+  runDemo,
+  startJwksGate,
+} from '../../../scripts/demo.js'
+import { startDevIssuer } from '@cloudauth/testing'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+
+describe('pnpm demo --once', () => {
+  it('walks through every row and meets every expectation', async () => {
+    let output = ''
+    const run = await runDemo({
+      once: true,
+      color: false,
+      out: { write: (text) => (output += text) },
+    })
+    expect(run.mismatches.map((result) => result.problems)).toEqual([])
+    expect(run.results.map((result) => `${result.step.app} ${result.status}`)).toEqual([
+      'hono 200', // public
+      'hono 401', // no token
+      'hono 200', // valid
+      'hono 403', // missing scope
+      'hono 200', // any scope
+      'hono 403', // not in the group
+      'hono 401', // expired
+      'hono 200', // Firebase
+      'express 200', // claims schema
+      'express 401', // claim schema failure
+      'express 401', // wrong audience
+      'express 200', // RBAC permissions
+      'hono 200', // issuer down, keys held
+      'express (cold) 503', // issuer down, none held
+    ])
+    const cold = run.results.at(-1)!
+    expect(cold.retryAfter).toMatch(/^\d+$/)
+    expect(run.results.at(-2)!.notes.join(' ')).toContain('key refresh failed')
+    expect(output).toContain('All 14 answers were the expected ones.')
+    // Not a terminal and colour off: plain text only.
+    expect(output).not.toMatch(/\u001b\[/)
+  })
+
+  it('exits 0 when run as the script', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+    delete env['FORCE_COLOR']
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'scripts/demo.ts', '--once'],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain('All 14 answers were the expected ones.')
+    expect(stdout).not.toContain('Serving until Ctrl-C')
+  })
+})
+
+describe('the demo helpers', () => {
+  it('check() reports each way an answer can differ', () => {
+    const answer = {
+      status: 401,
+      wwwAuthenticate: 'Bearer realm="api", error="invalid_token", error_description="x"',
+      retryAfter: null,
+      body: '{"error":"invalid_token"}',
+    }
+    expect(
+      check({ status: 401, challengeError: 'invalid_token', bodyError: 'invalid_token' }, answer),
+    ).toEqual([])
+    expect(check({ status: 403 }, answer)).toEqual(['status 401, expected 403'])
+    expect(check({ status: 401, challengeError: null }, answer)).toEqual([
+      'WWW-Authenticate error invalid_token, expected (none)',
+    ])
+    expect(check({ status: 401, retryAfter: true }, answer)).toEqual(['no Retry-After'])
+    expect(check({ status: 401, bodyError: 'missing_token' }, answer)).toEqual([
+      'body error "invalid_token", expected missing_token',
+    ])
+    expect(
+      check({ status: 401, challengeError: 'invalid_token' }, { ...answer, wwwAuthenticate: null }),
+    ).toEqual(['no WWW-Authenticate header'])
+  })
+
+  it('challengeError() reads the RFC 6750 error attribute', () => {
+    expect(challengeError('Bearer realm="api"')).toBeNull()
+    expect(challengeError('Bearer realm="api", error="insufficient_scope", scope="a b"')).toBe(
+      'insufficient_scope',
+    )
+    expect(challengeError(null)).toBeNull()
+  })
+
+  it('compactBody() keeps one line and cuts long bodies', () => {
+    expect(compactBody('{\n  "a": 1\n}\n')).toBe('{"a":1}')
+    expect(compactBody('x'.repeat(200), 20)).toBe(`${'x'.repeat(19)}…`)
+  })
+
+  it('the JWKS gate forwards while up and drops connections while down', async () => {
+    const issuer = await startDevIssuer()
+    const gate = await startJwksGate(issuer.url)
+    try {
+      const up = await fetch(`${gate.url}/.well-known/jwks.json`)
+      expect(up.status).toBe(200)
+      expect(((await up.json()) as { keys: unknown[] }).keys).toHaveLength(1)
+      gate.down()
+      await expect(fetch(`${gate.url}/.well-known/jwks.json`)).rejects.toThrow()
+      gate.up()
+      expect((await fetch(`${gate.url}/health`)).status).toBe(200)
+      expect(gate.stats).toEqual({ forwarded: 2, refused: 1 })
+    } finally {
+      await gate.close()
+      await issuer.stop()
+    }
+  })
+
+  it('the JWKS gate forwards to 127.0.0.1 only', async () => {
+    await expect(startJwksGate('http://example.com')).rejects.toThrow('127.0.0.1')
+  })
+})
