@@ -10,20 +10,20 @@ export type Auth0AccessFromEnvOptions = Auth0CommonOptions<Auth0AccessClaims> & 
   readonly tokenUse?: 'access'
   /** Restrict to these applications (`azp`); see `auth0()`. Not read from the environment. */
   readonly clientId?: string | readonly string[]
-  /** Where to read. Default `process.env`. */
-  readonly env?: EnvSource
 }
 
 /** Options of {@link auth0FromEnv} for ID tokens. */
 export type Auth0IdFromEnvOptions = Auth0CommonOptions<Auth0IdClaims> & {
   readonly tokenUse: 'id'
   readonly nonce?: string
-  /** Where to read. Default `process.env`. */
-  readonly env?: EnvSource
 }
 
+/** Environment variables, as `process.env` holds them. */
+export type Auth0Env = EnvSource
+
 /**
- * {@link auth0} configured from the environment:
+ * {@link auth0} configured from the environment (`env`, default `process.env`); `options` takes
+ * the code-side options of {@link auth0} (`tokenUse`, `scopeClaim`, `groupClaim`, `validate`, ...):
  *
  * | variable | |
  * |---|---|
@@ -36,19 +36,26 @@ export type Auth0IdFromEnvOptions = Auth0CommonOptions<Auth0IdClaims> & {
  *
  * @example
  * ```ts
- * const api = auth0FromEnv()                                   // AUTH0_DOMAIN, AUTH0_AUDIENCE
- * const ids = auth0FromEnv({ tokenUse: 'id' })                 // AUTH0_DOMAIN, AUTH0_CLIENT_ID
- * const test = auth0FromEnv({ env: { AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_AUDIENCE: 'api' } })
+ * const api = auth0FromEnv()                                        // AUTH0_DOMAIN, AUTH0_AUDIENCE
+ * const ids = auth0FromEnv(process.env, { tokenUse: 'id' })          // AUTH0_DOMAIN, AUTH0_CLIENT_ID
+ * const test = auth0FromEnv({ AUTH0_DOMAIN: 'acme.eu.auth0.com', AUTH0_AUDIENCE: 'api' })
  * ```
  * @throws ConfigError whose `problems` lists every missing or invalid variable, one line each
  *   (`AUTH0_AUDIENCE: is required`); and any error of {@link auth0} for the other options.
  */
-export function auth0FromEnv(options: Auth0IdFromEnvOptions): Provider<Auth0IdClaims>
-export function auth0FromEnv(options?: Auth0AccessFromEnvOptions): Provider<Auth0AccessClaims>
 export function auth0FromEnv(
+  env: Auth0Env | undefined,
+  options: Auth0IdFromEnvOptions,
+): Provider<Auth0IdClaims>
+export function auth0FromEnv(
+  env?: Auth0Env,
+  options?: Auth0AccessFromEnvOptions,
+): Provider<Auth0AccessClaims>
+export function auth0FromEnv(
+  env: Auth0Env = processEnv(),
   options: Auth0AccessFromEnvOptions | Auth0IdFromEnvOptions = {},
 ): Provider<Auth0AccessClaims> | Provider<Auth0IdClaims> {
-  const { env = processEnv(), ...rest } = options
+  const rest = options
   const problems = new EnvProblems()
   const domain = read(env, 'AUTH0_DOMAIN')
   const issuer = read(env, 'AUTH0_ISSUER')

@@ -30,7 +30,8 @@ function configError(build: () => unknown): ConfigError {
 describe('auth0FromEnv()', () => {
   it('reads AUTH0_DOMAIN and a comma-separated AUTH0_AUDIENCE', async () => {
     const provider = auth0FromEnv({
-      env: { AUTH0_DOMAIN: ` ${DOMAIN} `, AUTH0_AUDIENCE: `https://other.test, ${AUDIENCE},` },
+      AUTH0_DOMAIN: ` ${DOMAIN} `,
+      AUTH0_AUDIENCE: `https://other.test, ${AUDIENCE},`,
     })
     expect(provider.issuers).toMatchObject({
       issuer: `https://${DOMAIN}/`,
@@ -49,16 +50,12 @@ describe('auth0FromEnv()', () => {
   })
 
   it('lists every problem at once', () => {
-    const error = configError(() =>
-      auth0FromEnv({ env: { AUTH0_ISSUER: 'http://login.acme.test/' } }),
-    )
+    const error = configError(() => auth0FromEnv({ AUTH0_ISSUER: 'http://login.acme.test/' }))
     expect(error.problems).toEqual([
       'AUTH0_ISSUER: must use https (http only for 127.0.0.1, localhost or [::1])',
       'AUTH0_AUDIENCE: is required',
     ])
-    const both = configError(() =>
-      auth0FromEnv({ env: { AUTH0_DOMAIN: 'https://acme.eu.auth0.com/' } }),
-    )
+    const both = configError(() => auth0FromEnv({ AUTH0_DOMAIN: 'https://acme.eu.auth0.com/' }))
     expect(both.problems).toHaveLength(2)
     expect(both.problems[0]).toMatch(/^AUTH0_DOMAIN: must be a bare host/)
     expect(both.problems[1]).toBe('AUTH0_AUDIENCE: is required')
@@ -67,21 +64,22 @@ describe('auth0FromEnv()', () => {
 
   it('treats blank variables as unset and never echoes values', () => {
     const error = configError(() =>
-      auth0FromEnv({ env: { AUTH0_DOMAIN: '  ', AUTH0_AUDIENCE: ' , ', AUTH0_ISSUER: '' } }),
+      auth0FromEnv({ AUTH0_DOMAIN: '  ', AUTH0_AUDIENCE: ' , ', AUTH0_ISSUER: '' }),
     )
     expect(error.problems).toEqual([
       'AUTH0_DOMAIN: is required (or set AUTH0_ISSUER)',
       'AUTH0_AUDIENCE: is required',
     ])
     const secretish = configError(() =>
-      auth0FromEnv({ env: { AUTH0_DOMAIN: 'secret-value/x', AUTH0_AUDIENCE: AUDIENCE } }),
+      auth0FromEnv({ AUTH0_DOMAIN: 'secret-value/x', AUTH0_AUDIENCE: AUDIENCE }),
     )
     expect(secretish.message).not.toContain('secret-value')
   })
 
   it('takes AUTH0_ISSUER for a custom domain, with or without AUTH0_DOMAIN', () => {
     const provider = auth0FromEnv({
-      env: { AUTH0_ISSUER: 'https://login.acme.test/', AUTH0_AUDIENCE: AUDIENCE },
+      AUTH0_ISSUER: 'https://login.acme.test/',
+      AUTH0_AUDIENCE: AUDIENCE,
     })
     expect(provider.issuers).toMatchObject({
       issuer: 'https://login.acme.test/',
@@ -91,15 +89,14 @@ describe('auth0FromEnv()', () => {
 
   it('needs AUTH0_CLIENT_ID, not AUTH0_AUDIENCE, for ID tokens', async () => {
     const error = configError(() =>
-      auth0FromEnv({ tokenUse: 'id', env: { AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE } }),
+      auth0FromEnv({ AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE }, { tokenUse: 'id' }),
     )
     expect(error.problems).toEqual(['AUTH0_CLIENT_ID: is required for ID tokens'])
     const ids = createVerifier(
-      auth0FromEnv({
-        tokenUse: 'id',
-        nonce: 'n1',
-        env: { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: `other,${CLIENT_ID}` },
-      }),
+      auth0FromEnv(
+        { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: `other,${CLIENT_ID}` },
+        { tokenUse: 'id', nonce: 'n1' },
+      ),
     )
     await expect(ids.verify(tenant.idToken({ nonce: 'n1' }))).resolves.toBeDefined()
     await expect(ids.verify(tenant.idToken({ nonce: 'n2' }))).rejects.toMatchObject({
@@ -109,9 +106,9 @@ describe('auth0FromEnv()', () => {
 
   it('does not read AUTH0_CLIENT_ID for access tokens, but takes a clientId option', async () => {
     const env = { AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE, AUTH0_CLIENT_ID: 'spa-only' }
-    const open = createVerifier(auth0FromEnv({ env }))
+    const open = createVerifier(auth0FromEnv(env))
     await expect(open.verify(tenant.accessToken())).resolves.toBeDefined()
-    const restricted = createVerifier(auth0FromEnv({ env, clientId: 'm2m' }))
+    const restricted = createVerifier(auth0FromEnv(env, { clientId: 'm2m' }))
     await expect(restricted.verify(tenant.accessToken())).rejects.toMatchObject({
       code: 'invalid_audience',
     })
@@ -120,11 +117,10 @@ describe('auth0FromEnv()', () => {
   it('passes the other options to auth0()', async () => {
     const roles = 'https://acme.test/roles'
     const verifier = createVerifier(
-      auth0FromEnv({
-        env: { AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE },
-        groupClaim: roles,
-        scopeClaim: 'permissions',
-      }),
+      auth0FromEnv(
+        { AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE },
+        { groupClaim: roles, scopeClaim: 'permissions' },
+      ),
     )
     const verified = await verifier.verify(
       tenant.accessToken({ [roles]: ['admin'], permissions: ['read:users'] }),

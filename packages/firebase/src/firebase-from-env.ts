@@ -5,16 +5,14 @@ import { projectIdProblem, tenantIdProblem } from './internal/config-rules.js'
 import { EnvProblems, processEnv, read, type EnvSource } from './internal/env.js'
 
 /** Options of {@link firebaseFromEnv}: everything but what the environment gives. */
-export interface FirebaseFromEnvOptions extends Omit<
-  FirebaseOptions,
-  'projectId' | 'tenantId' | 'emulator'
-> {
-  /** Where to read. Default `process.env`. */
-  readonly env?: EnvSource
-}
+export type FirebaseFromEnvOptions = Omit<FirebaseOptions, 'projectId' | 'tenantId' | 'emulator'>
+
+/** Environment variables, as `process.env` holds them. */
+export type FirebaseEnv = EnvSource
 
 /**
- * {@link firebase} configured from the environment:
+ * {@link firebase} configured from the environment (`env`, default `process.env`); `options` takes
+ * the code-side options of {@link firebase} (`sessionCookie`, `groupClaim`, `validate`, ...):
  *
  * | variable | |
  * |---|---|
@@ -26,15 +24,18 @@ export interface FirebaseFromEnvOptions extends Omit<
  *
  * @example
  * ```ts
- * const app = firebaseFromEnv()                             // FIREBASE_PROJECT_ID
- * const cookies = firebaseFromEnv({ sessionCookie: true, groupClaim: 'roles' })
+ * const app = firebaseFromEnv()                                   // FIREBASE_PROJECT_ID
+ * const cookies = firebaseFromEnv(process.env, { sessionCookie: true, groupClaim: 'roles' })
  * ```
  * @throws ConfigError whose `problems` lists every missing or invalid variable, one line each
  *   (`FIREBASE_PROJECT_ID: is required`), including `FIREBASE_AUTH_EMULATOR_HOST` set under
  *   `NODE_ENV=production`; and any error of {@link firebase} for the other options.
  */
-export function firebaseFromEnv(options: FirebaseFromEnvOptions = {}): Provider<FirebaseIdClaims> {
-  const { env = processEnv(), ...rest } = options
+export function firebaseFromEnv(
+  env: FirebaseEnv = processEnv(),
+  options: FirebaseFromEnvOptions = {},
+): Provider<FirebaseIdClaims> {
+  const rest = options
   const problems = new EnvProblems()
   const projectId = read(env, 'FIREBASE_PROJECT_ID')
   problems.add('FIREBASE_PROJECT_ID', projectIdProblem(projectId))

@@ -1,6 +1,6 @@
 export { firebase } from './firebase.js'
 export type { FirebaseOptions } from './firebase.js'
 export { firebaseFromEnv } from './firebase-from-env.js'
-export type { FirebaseFromEnvOptions } from './firebase-from-env.js'
+export type { FirebaseEnv, FirebaseFromEnvOptions } from './firebase-from-env.js'
 export { firebaseIdClaims } from './firebase-id-claims.js'
 export type { FirebaseIdClaims } from './firebase-id-claims.js'

@@ -28,7 +28,8 @@ function configError(build: () => unknown): ConfigError {
 describe('firebaseFromEnv()', () => {
   it('reads FIREBASE_PROJECT_ID and FIREBASE_TENANT_ID', async () => {
     const provider = firebaseFromEnv({
-      env: { FIREBASE_PROJECT_ID: ` ${PROJECT} `, FIREBASE_TENANT_ID: 'customers-a1b2c' },
+      FIREBASE_PROJECT_ID: ` ${PROJECT} `,
+      FIREBASE_TENANT_ID: 'customers-a1b2c',
     })
     expect(provider.issuers).toMatchObject({
       issuer: `https://securetoken.google.com/${PROJECT}`,
@@ -42,7 +43,7 @@ describe('firebaseFromEnv()', () => {
 
   it('reads process.env by default and passes other options through', async () => {
     vi.stubEnv('FIREBASE_PROJECT_ID', PROJECT)
-    const verifier = createVerifier(firebaseFromEnv({ groupClaim: 'roles' }))
+    const verifier = createVerifier(firebaseFromEnv(undefined, { groupClaim: 'roles' }))
     const verified = await verifier.verify(project.idToken({ roles: ['admin'] }))
     expect(verified.groups).toEqual(['admin'])
   })
@@ -51,12 +52,13 @@ describe('firebaseFromEnv()', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const verifier = createVerifier(
       firebaseFromEnv({
-        env: { FIREBASE_PROJECT_ID: PROJECT, FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' },
+        FIREBASE_PROJECT_ID: PROJECT,
+        FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099',
       }),
     )
     expect(warn).toHaveBeenCalledTimes(1)
     await expect(verifier.verify(project.emulatorToken())).resolves.toBeDefined()
-    const off = createVerifier(firebaseFromEnv({ env: { FIREBASE_PROJECT_ID: PROJECT } }))
+    const off = createVerifier(firebaseFromEnv({ FIREBASE_PROJECT_ID: PROJECT }))
     await expect(off.verify(project.emulatorToken())).rejects.toMatchObject({
       code: 'unsupported_algorithm',
     })
@@ -65,12 +67,10 @@ describe('firebaseFromEnv()', () => {
   it('lists every problem at once, the emulator under production included', () => {
     const error = configError(() =>
       firebaseFromEnv({
-        env: {
-          FIREBASE_PROJECT_ID: 'Not_A_Project',
-          FIREBASE_TENANT_ID: 'bad/tenant',
-          FIREBASE_AUTH_EMULATOR_HOST: 'localhost:9099',
-          NODE_ENV: 'production',
-        },
+        FIREBASE_PROJECT_ID: 'Not_A_Project',
+        FIREBASE_TENANT_ID: 'bad/tenant',
+        FIREBASE_AUTH_EMULATOR_HOST: 'localhost:9099',
+        NODE_ENV: 'production',
       }),
     )
     expect(error.problems).toEqual([
@@ -85,12 +85,12 @@ describe('firebaseFromEnv()', () => {
   })
 
   it('needs FIREBASE_PROJECT_ID; blank counts as unset', () => {
-    expect(configError(() => firebaseFromEnv({ env: {} })).problems).toEqual([
+    expect(configError(() => firebaseFromEnv({})).problems).toEqual([
       'FIREBASE_PROJECT_ID: is required',
     ])
-    expect(
-      configError(() => firebaseFromEnv({ env: { FIREBASE_PROJECT_ID: '  ' } })).problems,
-    ).toEqual(['FIREBASE_PROJECT_ID: is required'])
+    expect(configError(() => firebaseFromEnv({ FIREBASE_PROJECT_ID: '  ' })).problems).toEqual([
+      'FIREBASE_PROJECT_ID: is required',
+    ])
   })
 
   it('refuses the emulator under NODE_ENV=production in process.env too', () => {
