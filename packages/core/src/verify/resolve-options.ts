@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/config-error.js'
 import type { JwksSettings } from '../keys/jwks-cache.js'
+import { staticKeySet } from '../keys/key-set.js'
 import type {
   Algorithm,
   ClaimsCheck,
@@ -109,6 +110,16 @@ function checkJwksUri(option: string, uri: string): string {
   return url.href
 }
 
+// A fixed key set is configuration: a mistake in it must fail at construction, not as a 503 per request.
+function checkJwks(option: string, jwks: JsonWebKeySet): JsonWebKeySet {
+  try {
+    staticKeySet(jwks)
+  } catch (error) {
+    throw new ConfigError(option, error instanceof Error ? error.message : 'is not a key set')
+  }
+  return jwks
+}
+
 function checkAudience(
   option: string,
   audience: IssuerOptions['audience'] | undefined,
@@ -199,7 +210,7 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
         item.jwksUri !== undefined
           ? { uri: checkJwksUri(`${at}.jwksUri`, item.jwksUri), format }
           : item.jwks !== undefined
-            ? { jwks: item.jwks }
+            ? { jwks: checkJwks(`${at}.jwks`, item.jwks) }
             : undefined,
       audience: checkAudience(`${at}.audience`, item.audience),
       algorithms: new Set(issuerAlgorithms),
