@@ -175,6 +175,20 @@ describe('ConfigError names the option at fault', () => {
     expect(neither.option).toBe('issuers[0].jwksUri')
   })
 
+  it('a fixed jwks that is not a key set or holds no usable key', () => {
+    for (const jwks of [
+      {},
+      { keys: 'x' },
+      { keys: [] },
+      { keys: [{ ...key.jwk, use: 'enc' }] },
+      null,
+    ]) {
+      const error = configError(() => withIssuer({ jwksUri: undefined, jwks }))
+      expect(error.option).toBe('issuers[0].jwks')
+    }
+    expect(() => withIssuer({ jwksUri: undefined, jwks: { keys: [key.jwk] } })).not.toThrow()
+  })
+
   it('duplicate issuers', () => {
     const error = configError(() =>
       createVerifier({ issuers: [issuer, { ...issuer, audience: 'other' }] }),
