@@ -20,7 +20,7 @@ const webCrypto = fileURLToPath(
   new URL('./packages/core/src/internal/crypto-web.ts', import.meta.url),
 )
 
-export default [
+const projects: TestProjectInlineConfiguration[] = [
   project('core', 'packages/core'),
   { ...project('core-web', 'packages/core'), resolve: { alias: { '#crypto': webCrypto } } },
   project('testing', 'packages/testing'),
@@ -33,4 +33,6 @@ export default [
   project('example-express', 'examples/express'),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
-] satisfies TestProjectInlineConfiguration[]
+]
+
+export default projects
