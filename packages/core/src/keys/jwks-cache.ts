@@ -249,25 +249,27 @@ export class JwksCache {
     const timer = setTimeout(() => {
       controller.abort(new Error(`the key set fetch timed out after ${settings.timeoutMs} ms`))
     }, settings.timeoutMs)
+    // The timeout covers the body too: an endpoint that sends headers and then stalls, through a
+    // fetch that does not tie the signal to the body, must not hold the single flight forever.
+    const timedOut = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
+        once: true,
+      })
+    })
+    timedOut.catch(() => undefined)
     try {
       const response = await Promise.race([
         this.context.fetch(this.source.uri, {
           headers: { accept: 'application/json' },
           signal: controller.signal,
         }),
-        new Promise<never>((_, reject) => {
-          controller.signal.addEventListener(
-            'abort',
-            () => reject(controller.signal.reason as Error),
-            { once: true },
-          )
-        }),
+        timedOut,
       ])
       if (response.status !== 200)
         throw new Error(`the key set endpoint answered HTTP ${response.status}`)
       const length = Number(response.headers.get('content-length') ?? '0')
       if (length > settings.maxBytes) throw new Error('the key set is too large')
-      const text = await response.text()
+      const text = await Promise.race([response.text(), timedOut])
       if (text.length > settings.maxBytes) throw new Error('the key set is too large')
       let document: unknown
       try {
