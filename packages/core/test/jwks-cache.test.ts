@@ -340,6 +340,26 @@ describe('fetch timeout (default 5 s)', () => {
     await outcome
     expect(calls).toBe(1)
   })
+
+  it('times out a response whose body never ends, even when the fetch ignores the signal', async () => {
+    vi.useFakeTimers()
+    const verifier = createVerifier({
+      issuers: { issuer: ISSUER, jwksUri: JWKS_URI, audience: AUDIENCE },
+      fetch: async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"keys":'))
+            },
+          }),
+          { status: 200 },
+        ),
+      onEvent: recordEvents(),
+    })
+    const outcome = expectCode(verifier.verify(mint(keyA)), 'jwks_unavailable')
+    await vi.advanceTimersByTimeAsync(5_000)
+    await outcome
+  })
 })
 
 const FAILURES: readonly Mode[] = [
