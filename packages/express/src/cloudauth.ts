@@ -100,6 +100,15 @@ type Check<TClaims extends JwtClaims> = (
   req: Request,
 ) => void | Promise<void>
 
+// The request as this module reads and writes it. Going through this view rather than the merged
+// `Request` keeps the provider's claim type, and leaves a single type error at the declaration
+// above, not one per use, in a program that also holds another library's `Request.auth`
+// (express-jwt, express-oauth2-jwt-bearer declare it with their own types).
+interface Carrier<TClaims extends JwtClaims> {
+  auth?: VerifiedToken<TClaims> | undefined
+  authUser?: User<TClaims> | undefined
+}
+
 // Where claim() keeps its output: one symbol per claim() call, so two schemas on a route do not clash.
 type ClaimSlots = Record<symbol, unknown>
 
@@ -173,12 +182,13 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   // The check closure is made once per route, not per request: the request path allocates none.
   function guard(check: Check<TClaims> | undefined): RequestHandler {
     return async (req, res, next) => {
-      let verified = req.auth as VerifiedToken<TClaims> | undefined
+      const carrier = req as unknown as Carrier<TClaims>
+      let verified = carrier.auth
       try {
         if (verified === undefined || !verifiedHere.has(verified)) {
           verified = await verifier.verify(extractToken(req, sources))
           verifiedHere.add(verified)
-          req.auth = verified
+          carrier.auth = verified
         }
         if (check !== undefined) {
           const pending = check(verified, req)
@@ -193,38 +203,38 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   }
 
   const optional: RequestHandler = async (req, res, next) => {
-    const memo = req.auth
+    const carrier = req as unknown as Carrier<TClaims>
+    const memo = carrier.auth
     if (memo === undefined || !verifiedHere.has(memo)) {
       try {
         const verified = await verifier.verify(extractToken(req, sources))
         verifiedHere.add(verified)
-        req.auth = verified
+        carrier.auth = verified
       } catch (error) {
         // No token at all is the anonymous case; a malformed header or a bad token is not.
         if (!(isAuthError(error) && error.code === 'missing_token')) {
           fail(error, req, res, next)
           return
         }
-        if (memo !== undefined) req.auth = undefined
+        if (memo !== undefined) carrier.auth = undefined
       }
     }
     next()
   }
 
   const getAuth = (req: Request): VerifiedToken<TClaims> => {
-    const verified = req.auth
+    const verified = (req as unknown as Carrier<TClaims>).auth
     if (verified === undefined || !verifiedHere.has(verified)) throw notRun('verify()')
-    return verified as VerifiedToken<TClaims>
+    return verified
   }
   const getOptional = (req: Request): VerifiedToken<TClaims> | undefined => {
-    const verified = req.auth
-    return verified !== undefined && verifiedHere.has(verified)
-      ? (verified as VerifiedToken<TClaims>)
-      : undefined
+    const verified = (req as unknown as Carrier<TClaims>).auth
+    return verified !== undefined && verifiedHere.has(verified) ? verified : undefined
   }
   const getUser = (req: Request): User<TClaims> => {
-    if (req.authUser === undefined) throw notRun('user()')
-    return req.authUser as User<TClaims>
+    const user = (req as unknown as Carrier<TClaims>).authUser
+    if (user === undefined) throw notRun('user()')
+    return user
   }
 
   const withGet = <T>(middleware: RequestHandler, get: (req: Request) => T): AuthMiddleware<T> =>
@@ -232,7 +242,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
 
   const setUser: Check<TClaims> = (verified, req) => {
     try {
-      req.authUser = verifier.user(verified)
+      ;(req as unknown as Carrier<TClaims>).authUser = verifier.user(verified)
     } catch (error) {
       throw asClaimsError(error, 'the token claims do not map to a user')
     }
