@@ -125,7 +125,9 @@ export class JwksCache {
     }
     if (this.inflight !== undefined) await this.inflight.catch(() => undefined)
     const key = this.keys.get(kid)
-    if (key === undefined) throw unknownKey()
+    // While the set cannot be refreshed, a new kid may be a rotation we cannot see: an outage of the
+    // IdP, not a bad token (a 401 would log the client out).
+    if (key === undefined) throw this.failing ? this.unavailable() : unknownKey()
     return key
   }
 
