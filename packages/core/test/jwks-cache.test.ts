@@ -209,6 +209,27 @@ describe('key rotation', () => {
     await expectCode(verifier.verify(tokenA), 'unknown_key')
   })
 
+  it('answers a new kid with jwks_unavailable, not unknown_key, while the key set cannot be fetched', async () => {
+    const clock = new Clock()
+    const server = new KeyServer(keyA)
+    const verifier = verifierOn(server, { now: clock.now })
+    await verifier.verify(mint(keyA, {}, { now: clock.seconds }))
+    server.mode = 'http-500'
+    server.keys = [keyA, keyB]
+    // A rotation during an outage: the client's token may be good; a 401 would log it out.
+    const tokenB = mint(keyB, {}, { now: clock.seconds })
+    const error = await expectCode(verifier.verify(tokenB), 'jwks_unavailable')
+    expect(error.status).toBe(503)
+    expect(server.calls).toBe(2)
+    await expect(
+      verifier.verify(mint(keyA, { sub: 'held' }, { now: clock.seconds })),
+    ).resolves.toBeDefined()
+    server.mode = 'ok'
+    clock.advance(30_000)
+    await expect(verifier.verify(tokenB)).resolves.toBeDefined()
+    expect(server.calls).toBe(3)
+  })
+
   it('refuses a removed key at once when a rotation is found through an unknown kid', async () => {
     const clock = new Clock()
     const server = new KeyServer(keyA)
