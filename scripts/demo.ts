@@ -309,7 +309,6 @@ interface KeyEvent {
 /** Key set events per app, so a step can say what the verifier did behind its answer. */
 class KeyEvents {
   private readonly events = new Map<string, KeyEvent[]>()
-  private readonly waiters = new Set<() => void>()
 
   /** An `onEvent` hook that files events under `app`. */
   hook(app: string): (event: { readonly type: string; readonly reason?: string }) => void {
@@ -322,7 +321,6 @@ class KeyEvents {
         at: Date.now(),
       })
       this.events.set(app, list)
-      for (const wake of this.waiters) wake()
     }
   }
 
@@ -332,21 +330,12 @@ class KeyEvents {
 
   /** Waits (at most `ms`) for an event of `type` from `app` at or after `at`. */
   async waitFor(app: string, type: string, at: number, ms: number): Promise<KeyEvent | undefined> {
-    const found = () => this.since(app, at).find((event) => event.type === type)
     const deadline = Date.now() + ms
-    while (found() === undefined && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, deadline - Date.now())
-        function done() {
-          clearTimeout(timer)
-          waiters.delete(done)
-          resolve()
-        }
-        const waiters = this.waiters
-        waiters.add(done)
-      })
+    for (;;) {
+      const hit = this.since(app, at).find((event) => event.type === type)
+      if (hit !== undefined || Date.now() >= deadline) return hit
+      await new Promise((resolve) => setTimeout(resolve, 10))
     }
-    return found()
   }
 }
 
@@ -729,7 +718,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     print(paint.green(`All ${results.length} answers were the expected ones.`))
   } else {
     print(
-      paint.red(`${mismatches.length} of ${results.length} answers were not the expected ones:`),
+      paint.red(
+        `${mismatches.length} of ${results.length} answers ${mismatches.length === 1 ? 'was' : 'were'} not the expected one${mismatches.length === 1 ? '' : 's'}:`,
+      ),
     )
     for (const result of mismatches) {
       print(
