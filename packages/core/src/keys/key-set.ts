@@ -45,10 +45,13 @@ function jwkProblem(jwk: Record<string, unknown>): string | undefined {
 export function parseKeySet(document: unknown, format: KeySetFormat): ParsedKeySet {
   const keys = new Map<string, KeyEntry>()
   const skipped: { kid: string | undefined; reason: string }[] = []
+  const duplicated = new Set<string>()
   const add = (kid: string, alg: string | undefined, material: KeyMaterial) => {
-    if (keys.has(kid)) {
+    // Two or more keys under one kid: trust none of them (remembered, so a third is not admitted).
+    if (keys.has(kid) || duplicated.has(kid)) {
       skipped.push({ kid, reason: 'duplicate kid' })
-      keys.delete(kid) // two keys under one kid: trust neither
+      keys.delete(kid)
+      duplicated.add(kid)
       return
     }
     keys.set(kid, { kid, alg, material, imported: new Map() })
