@@ -567,6 +567,18 @@ describe('key set contents', () => {
     await expectCode(verifier.verify(mint(withKid(keyB, 'enc'))), 'unknown_key')
   })
 
+  it('trusts no key under a kid listed three times (an odd count must not re-admit one)', async () => {
+    const server = new KeyServer(
+      withKid(keyA, 'thrice'),
+      withKid(keyB, 'thrice'),
+      withKid(keyA, 'thrice'),
+    )
+    server.extra = [keyB.jwk]
+    const verifier = verifierOn(server)
+    await expectCode(verifier.verify(mint(withKid(keyA, 'thrice'))), 'unknown_key')
+    await expectCode(verifier.verify(mint(withKid(keyB, 'thrice'))), 'unknown_key')
+  })
+
   it('uses a fixed jwks with no network at all', async () => {
     const server = new KeyServer(keyA)
     const verifier = createVerifier({
