@@ -46,7 +46,7 @@ function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<s
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AuthError('malformed_token', `the token ${part} is not a JSON object`)
   }
-  if (hasDuplicateMembers(json)) {
+  if (hasDuplicateMembers(json, value)) {
     throw new AuthError('malformed_token', `the token ${part} has a member twice`)
   }
   return value as Record<string, unknown>
@@ -55,42 +55,44 @@ function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<s
 /**
  * RFC 7515 §4 and RFC 7519 §4: a JOSE header or claims set with duplicate member names must be
  * rejected (or the last taken; taking the last lets two parsers disagree, so we reject).
- * Scans the top-level members of an already valid JSON object.
+ *
+ * `JSON.parse` keeps one property per distinct name (decoded, so `"\u0069ss"` and `"iss"` are one),
+ * so the text has a duplicate exactly when it has more top-level members than `value` has own
+ * keys. Members are counted by the commas at depth 1 outside strings: no key is sliced or decoded,
+ * which keeps this check cheap on the per-request path.
  */
-function hasDuplicateMembers(json: string): boolean {
-  const seen = new Set<string>()
+function hasDuplicateMembers(json: string, value: object): boolean {
+  const keys = Object.keys(value).length
+  return keys !== 0 && topLevelCommas(json) + 1 !== keys
+}
+
+/** Commas at depth 1 outside strings, in text `JSON.parse` has already accepted. */
+function topLevelCommas(json: string): number {
   let depth = 0
-  let expectKey = false
-  for (let i = 0; i < json.length; i++) {
-    const ch = json.charCodeAt(i)
-    if (ch === 0x22 /* " */) {
-      let end = i + 1
-      let escaped = false
-      while (end < json.length) {
-        const c = json.charCodeAt(end)
-        if (c === 0x5c) escaped = true
-        else if (c === 0x22) break
-        end += c === 0x5c ? 2 : 1
-      }
-      if (depth === 1 && expectKey) {
-        const raw = json.slice(i, end + 1)
-        // Compare decoded names: "\u0069ss" and "iss" are the same member.
-        const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
-        if (seen.has(key)) return true
-        seen.add(key)
-        expectKey = false
-      }
-      i = end
-    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
-      depth++
-      if (depth === 1) expectKey = true
-    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
-      depth--
-    } else if (ch === 0x2c /* , */ && depth === 1) {
-      expectKey = true
+  let commas = 0
+  let from = 0
+  for (;;) {
+    const quote = json.indexOf('"', from)
+    const stop = quote === -1 ? json.length : quote
+    for (let i = from; i < stop; i++) {
+      const ch = json.charCodeAt(i)
+      if (ch === 0x2c /* , */) {
+        if (depth === 1) commas++
+      } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) depth++
+      else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) depth--
     }
+    if (quote === -1) return commas
+    // The closing quote is the first one not escaped, i.e. not after an odd run of backslashes.
+    let end = json.indexOf('"', quote + 1)
+    while (json.charCodeAt(end - 1) === 0x5c /* \ */) {
+      let run = 1
+      while (json.charCodeAt(end - 1 - run) === 0x5c) run++
+      if (run % 2 === 0) break
+      end = json.indexOf('"', end + 1)
+    }
+    if (end === -1) return commas // unreachable for text JSON.parse accepted; never loop forever
+    from = end + 1
   }
-  return false
 }
 
 /**
