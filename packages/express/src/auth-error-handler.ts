@@ -3,7 +3,14 @@ import type { ErrorRequestHandler } from 'express'
 import { resolveRealm } from './internal/resolve.js'
 import { sendError } from './internal/send-error.js'
 
-/** Options of {@link authErrorHandler}. */
+/**
+ * Options of {@link authErrorHandler}.
+ *
+ * @example
+ * ```ts
+ * app.use(authErrorHandler({ realm: 'orders' }))
+ * ```
+ */
 export interface AuthErrorHandlerOptions {
   /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
   readonly realm?: string

@@ -41,10 +41,25 @@ declare global {
   }
 }
 
-/** What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options. */
+/**
+ * What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options.
+ *
+ * @example
+ * ```ts
+ * const source: CloudAuthSource<Auth0AccessClaims> = auth0({ domain, audience })
+ * ```
+ */
 export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSource<TClaims>
 
-/** Options of {@link cloudauth}. */
+/**
+ * Options of {@link cloudauth}.
+ *
+ * @example
+ * ```ts
+ * cloudauth(provider, { tokenFrom: [bearer(), cookie('access_token')], realm: 'orders' })
+ * cloudauth(provider, { passErrors: true }) // then app.use(authErrorHandler())
+ * ```
+ */
 export interface CloudAuthOptions {
   /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
   readonly tokenFrom?: readonly TokenSource[]
@@ -71,13 +86,27 @@ export interface CloudAuthOptions {
 /**
  * An Express middleware that also reads back, typed, what it put on the request. `get` throws
  * when the middleware has not run for this request (a routing mistake, not a client error).
+ *
+ * @example
+ * ```ts
+ * const me: AuthMiddleware<{ sub: string }> = auth.claim(z.object({ sub: z.string() }))
+ * app.get('/me', me, (req, res) => res.json(me.get(req)))
+ * ```
  */
 export type AuthMiddleware<T> = RequestHandler & {
   /** What this middleware established for `req`. */
   readonly get: (req: Request) => T
 }
 
-/** The middleware factories of one {@link cloudauth} instance. */
+/**
+ * The middleware factories of one {@link cloudauth} instance.
+ *
+ * @example
+ * ```ts
+ * const auth: CloudAuth<CognitoAccessClaims> = cloudauth(cognito({ userPoolId, clientId, tokenUse: 'access' }))
+ * app.get('/users', auth.scope(['read:users']), (req, res) => res.json(req.auth?.claims))
+ * ```
+ */
 export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>

@@ -31,10 +31,24 @@ import {
   type VerifierSource,
 } from './internal/resolve.js'
 
-/** What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options. */
+/**
+ * What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options.
+ *
+ * @example
+ * ```ts
+ * const source: CloudAuthSource<CognitoAccessClaims> = cognito({ userPoolId, clientId, tokenUse: 'access' })
+ * ```
+ */
 export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSource<TClaims>
 
-/** Options of {@link cloudauth}. */
+/**
+ * Options of {@link cloudauth}.
+ *
+ * @example
+ * ```ts
+ * cloudauth(provider, { tokenFrom: [bearer(), cookie('access_token')], realm: 'orders' })
+ * ```
+ */
 export interface CloudAuthOptions {
   /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
   readonly tokenFrom?: readonly TokenSource[]
@@ -47,7 +61,16 @@ export interface CloudAuthOptions {
   readonly realm?: string
 }
 
-/** The middleware factories of one {@link cloudauth} instance. */
+/**
+ * The middleware factories of one {@link cloudauth} instance. Each call returns a middleware
+ * typed for the variables it sets; see {@link AuthVariables}.
+ *
+ * @example
+ * ```ts
+ * const auth: CloudAuth<Auth0AccessClaims> = cloudauth(auth0({ domain, audience }))
+ * app.get('/users', auth.scope(['read:users']), (c) => c.json(c.get('auth').claims))
+ * ```
+ */
 export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>
