@@ -29,6 +29,7 @@ export type {
   Verifier,
   VerifierEvent,
   VerifierOptions,
+  VerifierTuning,
 } from './verify/types.js'
 export { bearer } from './sources/bearer.js'
 export { cookie } from './sources/cookie.js'

@@ -142,7 +142,8 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     nowSeconds: number,
   ): Promise<void> {
     const context: CheckContext = { issuer: issuer.issuer, now: nowSeconds, clockTolerance }
-    for (const check of [validate, issuer.validate]) {
+    // The issuer's own checks (a provider's: token_use, client) come first, then the app's.
+    for (const check of [issuer.validate, validate]) {
       if (check === undefined) continue
       try {
         await check(claims, header, context)

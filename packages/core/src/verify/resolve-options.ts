@@ -274,8 +274,10 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
     if (options[hook] !== undefined && typeof options[hook] !== 'function')
       throw new ConfigError(hook, 'must be a function')
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch
-  if (issuers.size > 0 && typeof fetchImpl !== 'function')
+  // Without an injected fetch, look globalThis.fetch up at call time: a verifier built before a
+  // test's msw server (or an app's instrumentation) patches fetch must still go through the patch.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  if (options.fetch === undefined && typeof globalThis.fetch !== 'function')
     throw new ConfigError('fetch', 'no fetch is available; pass one')
 
   return {

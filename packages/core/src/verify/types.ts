@@ -14,13 +14,15 @@ export interface JwtHeader {
 
 /** Registered claims (RFC 7519 §4.1) plus whatever else the token carries. */
 export interface JwtClaims {
-  readonly iss?: string
-  readonly sub?: string
-  readonly aud?: string | readonly string[]
-  readonly exp?: number
-  readonly nbf?: number
-  readonly iat?: number
-  readonly jti?: string
+  // `| undefined` lets schema outputs with optional members (zod's `.optional()`) fit under
+  // exactOptionalPropertyTypes.
+  readonly iss?: string | undefined
+  readonly sub?: string | undefined
+  readonly aud?: string | readonly string[] | undefined
+  readonly exp?: number | undefined
+  readonly nbf?: number | undefined
+  readonly iat?: number | undefined
+  readonly jti?: string | undefined
   readonly [claim: string]: unknown
 }
 
@@ -149,6 +151,15 @@ export type VerifierEvent =
       readonly kid: string | undefined
       readonly reason: string
     }
+
+/**
+ * The verifier options a provider passes straight through to core: tuning, hooks and test seams.
+ * Provider factories accept these beside their own options.
+ */
+export type VerifierTuning<TClaims extends JwtClaims = JwtClaims> = Pick<
+  VerifierOptions<TClaims>,
+  'clockTolerance' | 'maxTokenBytes' | 'isRevoked' | 'fetch' | 'jwks' | 'cache' | 'onEvent' | 'now'
+>
 
 /** Options of {@link createVerifier}. */
 export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
