@@ -7,8 +7,8 @@ export const DEV_DEFAULTS = Object.freeze({
   port: 9400,
   /** Cognito pool id, in cognito-local's `local_` style. */
   userPoolId: 'local_cloudauth',
-  /** Cognito app client id and Auth0 application client id. */
-  clientId: 'cloudauth-dev-client',
+  /** Cognito app client id and Auth0 application client id (letters and digits, as Cognito's are). */
+  clientId: 'cloudauthdevclient1',
   /** Auth0 API identifier (`aud` of access tokens). */
   audience: 'https://api.cloudauth.test',
   /** Firebase project id (`demo-` projects are the Firebase convention for offline work). */
