@@ -258,7 +258,7 @@ describe('validate hooks', () => {
     expect(error.description).not.toContain('the hook says no')
   })
 
-  it('run the verifier-wide hook, then the issuer hook', async () => {
+  it("run the issuer hook (a provider's checks) first, then the verifier-wide one", async () => {
     const order: string[] = []
     const verifier = createVerifier({
       issuers: {
@@ -275,6 +275,6 @@ describe('validate hooks', () => {
       onEvent: recordEvents(),
     })
     await verifier.verify(mint(key))
-    expect(order).toEqual(['verifier', 'issuer'])
+    expect(order).toEqual(['issuer', 'verifier'])
   })
 })
