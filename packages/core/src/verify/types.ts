@@ -92,7 +92,7 @@ export interface IssuerOptions {
   readonly scopeClaims?: readonly string[]
   /** Claims that hold groups for this issuer; defaults to the verifier's. */
   readonly groupClaims?: readonly string[]
-  /** Checks for tokens of this issuer only (run after the verifier-wide `validate`). */
+  /** Checks for tokens of this issuer only (run before the verifier-wide `validate`). */
   readonly validate?: ClaimsCheck
   /**
    * INSECURE: accept unsigned tokens (`alg: none`, empty signature) from this issuer, as the
