@@ -15,7 +15,7 @@ describe('the default fetch', () => {
     })
     const calls: string[] = []
     vi.stubGlobal('fetch', async (input: string | URL | Request) => {
-      calls.push(String(input))
+      calls.push(input instanceof Request ? input.url : input.toString())
       return Response.json(jwksOf(key))
     })
     const verified = await verifier.verify(mint(key, standardClaims()))
