@@ -371,7 +371,6 @@ describe('preset tokens verify through createVerifier', () => {
     const emulator = createVerifier({
       issuers: {
         issuer: project.issuer,
-        jwks: { keys: [] },
         audience: 'demo-emu',
         unsafeUnsigned: 'emulator',
       },
