@@ -10,6 +10,7 @@ import { resolveOptions, type ResolvedIssuer } from './resolve-options.js'
 import type {
   Algorithm,
   CheckContext,
+  ClaimsCheck,
   JwtClaims,
   JwtHeader,
   User,
@@ -27,6 +28,15 @@ interface CacheEntry<TClaims extends JwtClaims> {
   readonly expiresAtMs: number
   readonly jwks: JwksCache | undefined
   readonly key: KeyEntry | undefined
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function'
+}
+
+function asClaimsError(error: unknown): AuthError {
+  if (isAuthError(error)) return error
+  return new AuthError('invalid_claims', 'the token failed a claims check', { cause: error })
 }
 
 function checkHeader(
@@ -135,22 +145,47 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       ? new LruCache<string, CacheEntry<TClaims>>(resolved.cacheEntries)
       : undefined
 
-  async function runChecks(
+  // The issuer's own checks (a provider's: token_use, client) come first, then the app's. A sync
+  // hook stays sync: no promise per request unless a hook returns one.
+  const checks = (issuer: ResolvedIssuer): readonly ClaimsCheck[] =>
+    [issuer.validate, validate].filter((check) => check !== undefined)
+  const checksByIssuer = new Map([...issuers.values()].map((issuer) => [issuer, checks(issuer)]))
+
+  function runChecks(
+    list: readonly ClaimsCheck[],
     claims: JwtClaims,
     header: JwtHeader,
     issuer: ResolvedIssuer,
     nowSeconds: number,
-  ): Promise<void> {
+  ): void | Promise<void> {
     const context: CheckContext = { issuer: issuer.issuer, now: nowSeconds, clockTolerance }
-    // The issuer's own checks (a provider's: token_use, client) come first, then the app's.
-    for (const check of [issuer.validate, validate]) {
-      if (check === undefined) continue
+    let index = 0
+    for (const check of list) {
+      index++
+      let pending: unknown
       try {
-        await check(claims, header, context)
+        pending = check(claims, header, context)
       } catch (error) {
-        if (isAuthError(error)) throw error
-        throw new AuthError('invalid_claims', 'the token failed a claims check', { cause: error })
+        throw asClaimsError(error)
       }
+      if (isThenable(pending))
+        return finishChecks(pending, list.slice(index), claims, header, context)
+    }
+    return undefined
+  }
+
+  async function finishChecks(
+    pending: PromiseLike<unknown>,
+    rest: readonly ClaimsCheck[],
+    claims: JwtClaims,
+    header: JwtHeader,
+    context: CheckContext,
+  ): Promise<void> {
+    try {
+      await pending
+      for (const check of rest) await check(claims, header, context)
+    } catch (error) {
+      throw asClaimsError(error)
     }
   }
 
@@ -204,7 +239,11 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     if (issuer.audience !== null) checkAudience(claims, issuer.audience)
     if (claims.sub !== undefined && typeof claims.sub !== 'string')
       throw new AuthError('invalid_claims', 'the sub claim is not a string')
-    await runChecks(claims, header, issuer, nowSeconds)
+    const list = checksByIssuer.get(issuer) ?? checks(issuer)
+    if (list.length > 0) {
+      const pending = runChecks(list, claims, header, issuer, nowSeconds)
+      if (pending !== undefined) await pending
+    }
 
     const result: VerifiedToken<TClaims> = Object.freeze({
       token,
@@ -235,14 +274,14 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
             nowMs < hit.expiresAtMs &&
             hit.jwks?.peek(hit.result.header.kid as string) === hit.key
           ) {
-            await revoked(hit.result)
+            if (isRevoked !== undefined) await revoked(hit.result)
             return hit.result
           }
           cache.delete(token)
         }
       }
       const result = await verifyFresh(token, nowMs)
-      await revoked(result)
+      if (isRevoked !== undefined) await revoked(result)
       return result
     } catch (error) {
       if (isAuthError(error)) throw error
