@@ -16,8 +16,11 @@ export interface SignatureBackend {
     alg: Algorithm,
     key: unknown,
     signingInput: string,
-    signature: string,
+    signature: Uint8Array,
   ): boolean | Promise<boolean>
-  /** Decodes one base64url segment already checked against the base64url alphabet. */
-  decode(segment: string): Uint8Array
+  /**
+   * Decodes one token segment, or `undefined` unless it is canonical unpadded base64url (RFC 7515
+   * §2): exactly one spelling per byte string, so a token cannot be re-spelled past the cache key.
+   */
+  decode(segment: string): Uint8Array | undefined
 }

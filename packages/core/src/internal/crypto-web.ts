@@ -1,6 +1,7 @@
 import { base64url, importJWK, importX509 } from 'jose'
 import type { SignatureBackend } from './backend.js'
 import type { Algorithm } from '../verify/types.js'
+import { isCanonicalBase64url } from './base64url.js'
 import { describeKeyMismatch, ecSignatureLength } from './key-rules.js'
 
 type Params = AlgorithmIdentifier | RsaPssParams | EcdsaParams
@@ -50,19 +51,13 @@ export const backend: SignatureBackend = {
     return key
   },
   async verify(alg, key, signingInput, signature) {
-    let sig: Uint8Array
-    try {
-      sig = base64url.decode(signature)
-    } catch {
-      return false
-    }
     const expected = ecSignatureLength(alg)
-    if (expected !== undefined && sig.length !== expected) return false
+    if (expected !== undefined && signature.length !== expected) return false
     try {
       return await crypto.subtle.verify(
         PARAMS[alg],
         key as CryptoKey,
-        sig as BufferSource,
+        signature as BufferSource,
         encoder.encode(signingInput),
       )
     } catch {
@@ -70,6 +65,6 @@ export const backend: SignatureBackend = {
     }
   },
   decode(segment) {
-    return base64url.decode(segment)
+    return isCanonicalBase64url(segment) ? base64url.decode(segment) : undefined
   },
 }

@@ -215,7 +215,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     let jwks: JwksCache | undefined
     let key: KeyEntry | undefined
     if (alg === 'none') {
-      if (signature !== '')
+      if (signature.length !== 0)
         throw new AuthError('invalid_signature', 'an unsigned token must have an empty signature')
     } else {
       jwks = caches.get(issuer.issuer)
