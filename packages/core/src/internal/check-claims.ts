@@ -57,9 +57,12 @@ export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>):
   throw new AuthError('invalid_audience', 'the token is not meant for this audience (aud)')
 }
 
+const NONE: readonly string[] = Object.freeze([])
+
 /** Gathers values from space-separated string claims (RFC 8693 §4.2) and array claims. */
 export function collect(claims: JwtClaims, names: readonly string[]): readonly string[] {
-  if (names.length === 0) return []
+  // One shared frozen empty list: most verifiers have no group claim, and every cached token kept one.
+  if (names.length === 0) return NONE
   const values: string[] = []
   for (const name of names) {
     const value = claims[name]
@@ -76,7 +79,19 @@ export function collect(claims: JwtClaims, names: readonly string[]): readonly s
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+    // Values straight from JSON.parse: own data properties only, most of them strings and numbers,
+    // so recurse only into objects and skip the Object.keys array.
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) {
+        if (typeof item === 'object' && item !== null) deepFreeze(item)
+      }
+    } else {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue
+        const item = (value as Record<string, unknown>)[key]
+        if (typeof item === 'object' && item !== null) deepFreeze(item)
+      }
+    }
   }
   return value
 }
