@@ -4,12 +4,15 @@ import type { VerifiedToken } from '../verify/types.js'
 /** `'all'`: every listed value is required. `'any'`: at least one. */
 export type MatchMode = 'all' | 'any'
 
+// Plain loops: this runs on every request of a scoped route, and scope lists are short.
 function matches(held: readonly string[], required: readonly string[], mode: MatchMode): boolean {
+  if (mode === 'all') {
+    for (const value of required) if (!held.includes(value)) return false
+    return true
+  }
   if (required.length === 0) return true
-  if (held.length === 0) return false
-  const set = held.length > 8 ? new Set(held) : held
-  const has = (value: string) => (set instanceof Set ? set.has(value) : set.includes(value))
-  return mode === 'all' ? required.every(has) : required.some(has)
+  for (const value of required) if (held.includes(value)) return true
+  return false
 }
 
 /**

@@ -2,9 +2,11 @@ import { AuthError } from '../errors/auth-error.js'
 import type { TokenSource } from './token-source.js'
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-// The auth-scheme is case-insensitive (RFC 9110 §11.1).
+// The auth-scheme is case-insensitive (RFC 9110 §11.1). One regex on the common path: it matches a
+// well-formed value and captures the token; only a miss needs a second look, to tell another scheme
+// (no token here) from a broken Bearer header (400).
+const CREDENTIALS = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*) *$/
 const SCHEME = /^bearer(?: |$)/i
-const CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 
 /**
  * Reads `Authorization: Bearer <token>` (RFC 6750 §2.1). Another scheme (`Basic ...`) means no
@@ -22,9 +24,9 @@ export function bearer(): TokenSource {
     read(request) {
       const value = request.header('authorization')
       if (value === undefined || value === '') return undefined
-      if (!SCHEME.test(value)) return undefined
       const match = CREDENTIALS.exec(value)
       if (match === null) {
+        if (!SCHEME.test(value)) return undefined
         throw new AuthError(
           'invalid_request',
           'the Authorization header is not of the form "Bearer <token>"',
