@@ -11,6 +11,7 @@ export type { ErrorResponse, ErrorResponseOptions } from './errors/to-error-resp
 export { createVerifier } from './verify/create-verifier.js'
 export { defineProvider } from './verify/provider.js'
 export type { Provider } from './verify/provider.js'
+export { pickTuning } from './verify/pick-tuning.js'
 export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
   Algorithm,
@@ -39,3 +40,10 @@ export type { TokenRequest, TokenSource } from './sources/token-source.js'
 export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
 export type { MatchMode } from './checks/scopes.js'
 export { parseClaims } from './checks/parse-claims.js'
+export {
+  resolveRealm,
+  resolveRequired,
+  resolveSources,
+  resolveVerifier,
+} from './binding/binding-options.js'
+export type { VerifierSource } from './binding/binding-options.js'

@@ -1,6 +1,6 @@
 import { isAuthError } from '@cloudauth/core'
 import type { ErrorRequestHandler } from 'express'
-import { resolveRealm } from './internal/resolve.js'
+import { resolveRealm } from '@cloudauth/core'
 import { sendError } from './internal/send-error.js'
 
 /**

@@ -4,6 +4,10 @@ import {
   extractToken,
   isAuthError,
   parseClaims,
+  resolveRealm,
+  resolveRequired,
+  resolveSources,
+  resolveVerifier,
   requireGroups,
   requireScopes,
   type JwtClaims,
@@ -12,16 +16,10 @@ import {
   type User,
   type VerifiedToken,
   type Verifier,
+  type VerifierSource,
 } from '@cloudauth/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
-import {
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-  type VerifierSource,
-} from './internal/resolve.js'
 import { sendError } from './internal/send-error.js'
 
 declare global {

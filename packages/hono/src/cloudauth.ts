@@ -4,6 +4,10 @@ import {
   extractToken,
   isAuthError,
   parseClaims,
+  resolveRealm,
+  resolveRequired,
+  resolveSources,
+  resolveVerifier,
   requireGroups,
   requireScopes,
   toErrorResponse,
@@ -13,6 +17,7 @@ import {
   type User,
   type VerifiedToken,
   type Verifier,
+  type VerifierSource,
 } from '@cloudauth/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -23,13 +28,6 @@ import type {
   UserVariables,
 } from './auth-variables.js'
 import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
-import {
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-  type VerifierSource,
-} from './internal/resolve.js'
 
 /**
  * What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options.

@@ -1,20 +1,30 @@
-import {
-  bearer,
-  ConfigError,
-  createVerifier,
-  type JwtClaims,
-  type MatchMode,
-  type Provider,
-  type TokenSource,
-  type Verifier,
-  type VerifierOptions,
-} from '@cloudauth/core'
+/**
+ * Option resolution shared by the framework bindings (`@cloudauth/hono`, `@cloudauth/express`),
+ * and by anyone writing a binding for another framework: each checks at construction and throws
+ * {@link ConfigError}, never per request.
+ */
+import type { MatchMode } from '../checks/scopes.js'
+import { ConfigError } from '../errors/config-error.js'
+import { bearer } from '../sources/bearer.js'
+import type { TokenSource } from '../sources/token-source.js'
+import { createVerifier } from '../verify/create-verifier.js'
+import type { Provider } from '../verify/provider.js'
+import type { JwtClaims, Verifier, VerifierOptions } from '../verify/types.js'
 
 /** What `cloudauth()` accepts: a provider, a verifier, or plain verifier options. */
 export type VerifierSource<TClaims extends JwtClaims> =
   Provider<TClaims> | Verifier<TClaims> | VerifierOptions<TClaims>
 
-/** One verifier per `cloudauth()` call: its JWKS and token caches are shared by every helper. */
+/**
+ * The verifier of a binding: a given verifier as it is, or one built from a provider or options.
+ * One per `cloudauth()` call, so its JWKS and token caches are shared by every helper.
+ *
+ * @example
+ * ```ts
+ * const verifier = resolveVerifier(cognito({ userPoolId, clientId, tokenUse: 'access' }))
+ * ```
+ * @throws ConfigError for anything else, and for every bad option of the provider
+ */
 export function resolveVerifier<TClaims extends JwtClaims>(
   source: VerifierSource<TClaims>,
 ): Verifier<TClaims> {
@@ -39,6 +49,15 @@ function isTokenSource(value: unknown): value is TokenSource {
   return typeof (value as Partial<TokenSource> | null)?.read === 'function'
 }
 
+/**
+ * Checks a binding's `tokenFrom` option; default `[bearer()]`.
+ *
+ * @example
+ * ```ts
+ * const sources = resolveSources([bearer(), cookie('session')])
+ * ```
+ * @throws ConfigError `tokenFrom` when empty or holding something that is not a token source
+ */
 export function resolveSources(
   tokenFrom: readonly TokenSource[] | undefined,
 ): readonly TokenSource[] {
@@ -60,6 +79,15 @@ export function resolveSources(
   return Object.freeze(sources)
 }
 
+/**
+ * Checks a binding's `realm` option (RFC 6750 §3); default `'api'`.
+ *
+ * @example
+ * ```ts
+ * resolveRealm(undefined) // 'api'
+ * ```
+ * @throws ConfigError `realm` when not a non-empty string
+ */
 export function resolveRealm(realm: string | undefined): string {
   if (realm === undefined) return 'api'
   if (typeof realm !== 'string' || realm === '') {
@@ -68,7 +96,16 @@ export function resolveRealm(realm: string | undefined): string {
   return realm
 }
 
-/** Copies and checks the values a route requires, so a later change to the caller's array cannot widen access. */
+/**
+ * Copies and checks the scopes or groups a route requires, so a later change to the caller's array
+ * cannot widen access. An empty list is refused: it would be met by any token.
+ *
+ * @example
+ * ```ts
+ * const required = resolveRequired('scope(scopes)', ['read:users'], 'all')
+ * ```
+ * @throws ConfigError naming `option`
+ */
 export function resolveRequired(
   option: string,
   values: readonly string[],
