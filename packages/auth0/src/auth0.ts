@@ -1,5 +1,5 @@
-import { AuthError, ConfigError, defineProvider } from '@cloudauth/core'
-import type { Algorithm, ClaimsCheck, JwtClaims, Provider } from '@cloudauth/core'
+import { AuthError, ConfigError, defineProvider, pickTuning } from '@cloudauth/core'
+import type { Algorithm, ClaimsCheck, JwtClaims, Provider, VerifierTuning } from '@cloudauth/core'
 import { auth0AccessClaims, type Auth0AccessClaims } from './auth0-access-claims.js'
 import { auth0IdClaims, type Auth0IdClaims } from './auth0-id-claims.js'
 import { auth0User } from './internal/auth0-user.js'
@@ -12,7 +12,6 @@ import {
   listProblem,
   toList,
 } from './internal/config-rules.js'
-import { pickTuning, type VerifierTuning } from './internal/tuning.js'
 
 /**
  * Where the tenant is: its `domain`, or an explicit `issuer` (a custom domain, or a local issuer

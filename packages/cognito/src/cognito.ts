@@ -1,9 +1,10 @@
 import {
   defineProvider,
+  pickTuning,
   type ClaimsCheck,
   type IssuerOptions,
   type Provider,
-  type VerifierOptions,
+  type VerifierTuning,
 } from '@cloudauth/core'
 import type { CognitoAccessClaims } from './cognito-access-claims.js'
 import type { CognitoClaims } from './cognito-claims.js'
@@ -44,10 +45,9 @@ export interface CognitoPoolOptions {
   readonly region?: string
 }
 
-/** Verifier options a Cognito provider passes through to core unchanged. */
-export type CognitoVerifierOptions<TTokenUse extends CognitoTokenUse> = Pick<
-  VerifierOptions<CognitoClaimsFor<TTokenUse>>,
-  'clockTolerance' | 'maxTokenBytes' | 'isRevoked' | 'fetch' | 'jwks' | 'cache' | 'onEvent' | 'now'
+/** Verifier options a Cognito provider passes through to core unchanged (core's `VerifierTuning`). */
+export type CognitoVerifierOptions<TTokenUse extends CognitoTokenUse> = VerifierTuning<
+  CognitoClaimsFor<TTokenUse>
 >
 
 /** Options shared by the one-pool and the several-pools forms of {@link CognitoOptions}. */
@@ -218,12 +218,8 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     validate: cognitoCheck(tokenUse, pool.clients, options.validate),
   }))
 
-  const passthrough: Writable<CognitoVerifierOptions<TTokenUse>> = {}
-  for (const key of PASSTHROUGH) {
-    if (options[key] !== undefined) Object.assign(passthrough, { [key]: options[key] })
-  }
   return defineProvider<TClaims>({
-    ...passthrough,
+    ...pickTuning<TClaims>(options),
     provider: 'cognito',
     issuers,
     // Cognito signs every user pool token with RS256 (RFC 7518 §3.3).
@@ -233,16 +229,3 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     toUser: toCognitoUser<TClaims>,
   })
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
-const PASSTHROUGH = [
-  'clockTolerance',
-  'maxTokenBytes',
-  'isRevoked',
-  'fetch',
-  'jwks',
-  'cache',
-  'onEvent',
-  'now',
-] as const satisfies readonly (keyof CognitoVerifierOptions<CognitoTokenUse>)[]

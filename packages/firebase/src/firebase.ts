@@ -1,5 +1,11 @@
-import { AuthError, ConfigError, defineProvider } from '@cloudauth/core'
-import type { ClaimsCheck, IssuerOptions, JwtClaims, Provider } from '@cloudauth/core'
+import { AuthError, ConfigError, defineProvider, pickTuning } from '@cloudauth/core'
+import type {
+  ClaimsCheck,
+  IssuerOptions,
+  JwtClaims,
+  Provider,
+  VerifierTuning,
+} from '@cloudauth/core'
 import { firebaseIdClaims, type FirebaseIdClaims } from './firebase-id-claims.js'
 import { checkSchema } from './internal/check-schema.js'
 import {
@@ -16,7 +22,6 @@ import {
   SESSION_COOKIE_ISSUER_PREFIX,
   SESSION_COOKIE_X509_URL,
 } from './internal/google-keys.js'
-import { pickTuning, type VerifierTuning } from './internal/tuning.js'
 
 /** Options of {@link firebase}. */
 export interface FirebaseOptions extends VerifierTuning<FirebaseIdClaims> {
