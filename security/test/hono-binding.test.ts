@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupServer } from 'msw/node'
 import { Hono } from 'hono'
 import { cloudauth, cookie, bearer } from '@cloudauth/hono'
-import { createVerifier, type AuthError, type Verifier } from '@cloudauth/core'
+import { ConfigError, createVerifier, type AuthError, type Verifier } from '@cloudauth/core'
 import { createJwksEndpoint, defaultKey, jwksOf } from '@cloudauth/testing'
 import { attackRows } from './corpus/attack-rows.js'
 import { mint, type Target } from './corpus/target.js'
@@ -57,6 +57,7 @@ function appFor(source: Verifier): Hono {
   const app = new Hono()
   app.get('/api/me', auth.verify(), (c) => c.json({ ok: true }))
   app.get('/api/admin', auth.scope(['admin:all']), (c) => c.json({ ok: true }))
+  app.get('/api/hello', auth.optional(), (c) => c.json({ sub: c.get('auth')?.claims.sub ?? null }))
   return app
 }
 
@@ -125,6 +126,39 @@ describe.each(targets)('$name through Hono', (target: Target) => {
       headers: { authorization: `Bearer ${token}`, cookie: `session=${token}` },
     })
     expect(twice.status).toBe(400)
+  })
+})
+
+describe('optional routes and route rules, through Hono', () => {
+  const target = targets[0]!
+  let app: Hono
+  beforeAll(() => {
+    app = appFor(target.verifier())
+  })
+
+  it('lets another scheme through as anonymous, but refuses a bad bearer token', async () => {
+    const basic = await app.request('/api/hello', {
+      headers: { authorization: 'Basic dXNlcjpwdw==' },
+    })
+    expect(basic.status).toBe(200)
+    expect(await basic.json()).toEqual({ sub: null })
+    const token = attackRows(targets)
+      .find((row) => row.id === 'alg-none')!
+      .build(target)
+    const forged = await app.request('/api/hello', {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(forged.status).toBe(401)
+    const broken = await app.request('/api/hello', { headers: { authorization: 'Bearer a b' } })
+    expect(broken.status).toBe(400)
+  })
+
+  it('refuses an empty scope or group list when the route is built', () => {
+    const auth = cloudauth(target.verifier())
+    for (const mode of ['all', 'any'] as const) {
+      expect(() => auth.scope([], mode)).toThrow(ConfigError)
+      expect(() => auth.groups([], mode)).toThrow(ConfigError)
+    }
   })
 })
 

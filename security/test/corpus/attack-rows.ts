@@ -1,6 +1,6 @@
 import type { AuthErrorCode } from '@cloudauth/core'
 import { b64url, defaultKey, forgeToken, hmacToken } from '@cloudauth/testing'
-import { badEs256Signatures } from './ecdsa.js'
+import { badEs256Signatures, otherSpelling } from './ecdsa.js'
 import { keyEncodings } from './key-encodings.js'
 import { mint, segments, type Target } from './target.js'
 
@@ -1081,6 +1081,30 @@ export function acceptedRows(): readonly AcceptedRow[] {
           key: rsa,
           alg: 'PS256',
         })
+      },
+    },
+    {
+      id: 'exp-far-future',
+      title: 'exp 100 years ahead, signed by the issuer',
+      rule: 'core does not cap token lifetime; cap it with validate if needed',
+      build: (t) => mint(t, { claims: { exp: now() + 100 * 365 * 86_400 } }),
+    },
+    {
+      id: 'unknown-header-parameters',
+      title: 'header parameters cloudauth does not know (x5t, a private one)',
+      rule: 'unknown header parameters are ignored (RFC 7515 §4); only crit could make them binding',
+      build: (t) => mint(t, { header: { x5t: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA', 'x-trace': 1 } }),
+    },
+    {
+      id: 'ecdsa-other-spelling',
+      title: 'ES256 signature (r, n - s)',
+      rule: 'ECDSA is malleable: never use the token string as a replay key',
+      applies: (t) => t.ecKey !== undefined,
+      build: (t) => {
+        const [header, payload, signature] = segments(
+          mint(t, { key: t.ecKey as NonNullable<Target['ecKey']> }),
+        )
+        return `${header}.${payload}.${b64url(otherSpelling(Buffer.from(signature, 'base64url')))}`
       },
     },
     {

@@ -60,3 +60,12 @@ export function badEs256Signatures(
     { name: 'doubled (128 bytes)', bytes: cat(valid, valid) },
   ]
 }
+
+/**
+ * The other valid spelling of an ES256 signature: (r, n - s). ECDSA is malleable and JOSE does not
+ * require low S (RFC 7518 §3.4), so this verifies too: a token string is not a unique identifier.
+ */
+export function otherSpelling(valid: Uint8Array): Uint8Array {
+  const s = BigInt(`0x${Buffer.from(valid.subarray(32)).toString('hex')}`)
+  return new Uint8Array(Buffer.concat([valid.subarray(0, 32), toFixed(P256_ORDER - s, 32)]))
+}
