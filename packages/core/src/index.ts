@@ -12,6 +12,11 @@ export { createVerifier } from './verify/create-verifier.js'
 export { defineProvider } from './verify/provider.js'
 export type { Provider } from './verify/provider.js'
 export { pickTuning } from './verify/pick-tuning.js'
+export { ConfigProblems } from './config/config-problems.js'
+export type { ConfigProblem } from './config/config-problems.js'
+export { readEnv } from './config/read-env.js'
+export type { EnvReader, EnvSource } from './config/read-env.js'
+export { claimNames } from './config/claim-names.js'
 export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
   Algorithm,

@@ -1,5 +1,27 @@
-import { describe, expect, expectTypeOf, it } from 'vitest'
-import { pickTuning, type JwtClaims, type VerifierTuning } from '@cloudauth/core'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
+import {
+  ConfigError,
+  ConfigProblems,
+  claimNames,
+  pickTuning,
+  readEnv,
+  type JwtClaims,
+  type VerifierTuning,
+} from '@cloudauth/core'
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+
+function thrown(run: () => unknown): ConfigError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
 
 describe('pickTuning()', () => {
   it('copies every tuning option that is set, and nothing else', () => {
@@ -47,5 +69,88 @@ describe('pickTuning()', () => {
     }
     const picked = pickTuning<MyClaims>({ isRevoked: (verified) => verified.claims.tenant === '' })
     expectTypeOf(picked).toEqualTypeOf<VerifierTuning<MyClaims>>()
+  })
+})
+
+describe('ConfigProblems', () => {
+  it('does not throw without problems, and ignores undefined', () => {
+    const problems = new ConfigProblems()
+    problems.add('a', undefined)
+    expect(problems.size).toBe(0)
+    expect(() => problems.throwIfAny()).not.toThrow()
+  })
+
+  it('throws one problem as a plain ConfigError', () => {
+    const problems = new ConfigProblems()
+    problems.add('MY_TENANT', 'is required')
+    const error = thrown(() => problems.throwIfAny())
+    expect(error.option).toBe('MY_TENANT')
+    expect(error.message).toBe('MY_TENANT: is required')
+    expect(error.problems).toEqual(['MY_TENANT: is required'])
+  })
+
+  it('throws every problem at once, naming each option once', () => {
+    const problems = new ConfigProblems()
+    problems.add('A', 'is required')
+    problems.add('B', 'must be a URL')
+    problems.add('A', 'must be short')
+    expect(problems.size).toBe(3)
+    expect(problems.list.map((p) => p.option)).toEqual(['A', 'B', 'A'])
+    const error = thrown(() => problems.throwIfAny())
+    expect(error.option).toBe('A, B')
+    expect(error.message).toBe(
+      'A, B: 3 problems: A: is required; B: must be a URL; A: must be short',
+    )
+    expect(error.problems).toEqual(['A: is required', 'B: must be a URL', 'A: must be short'])
+  })
+})
+
+describe('readEnv()', () => {
+  it('trims values and treats blank as unset', () => {
+    const vars = readEnv({ SET: '  value ', BLANK: '   ', EMPTY: '' })
+    expect(vars.text('SET')).toBe('value')
+    expect(vars.text('BLANK')).toBeUndefined()
+    expect(vars.text('EMPTY')).toBeUndefined()
+    expect(vars.text('MISSING')).toBeUndefined()
+  })
+
+  it('splits lists on commas, dropping blank items', () => {
+    const vars = readEnv({ LIST: ' a, b ,,c, ', COMMAS: ' , ,', ONE: 'x' })
+    expect(vars.list('LIST')).toEqual(['a', 'b', 'c'])
+    expect(vars.list('COMMAS')).toBeUndefined()
+    expect(vars.list('ONE')).toEqual(['x'])
+    expect(vars.list('MISSING')).toBeUndefined()
+  })
+
+  it('reads process.env by default', () => {
+    vi.stubEnv('CLOUDAUTH_READ_ENV_TEST', ' on ')
+    expect(readEnv().text('CLOUDAUTH_READ_ENV_TEST')).toBe('on')
+    expect(readEnv(undefined).text('CLOUDAUTH_READ_ENV_TEST')).toBe('on')
+  })
+})
+
+describe('claimNames()', () => {
+  it('takes one name or a list, and the fallback when unset', () => {
+    expect(claimNames('scopeClaim', 'scp', ['scope'])).toEqual(['scp'])
+    expect(claimNames('scopeClaim', ['scope', 'permissions'], [])).toEqual(['scope', 'permissions'])
+    expect(claimNames('scopeClaim', [], ['scope'])).toEqual([])
+    expect(claimNames('scopeClaim', undefined, ['scope'])).toEqual(['scope'])
+  })
+
+  it.each([[''], [['scope', '']], [42], [null], [{ name: 'scope' }]])(
+    'refuses %j, naming the option',
+    (value) => {
+      const error = thrown(() => claimNames('groupClaim', value, []))
+      expect(error.option).toBe('groupClaim')
+      expect(error.message).toBe('groupClaim: must be a claim name or a list of claim names')
+    },
+  )
+
+  it('collects the problem instead of throwing when given a ConfigProblems', () => {
+    const problems = new ConfigProblems()
+    expect(claimNames('groupClaim', [''], ['x'], problems)).toEqual([])
+    expect(problems.list).toEqual([
+      { option: 'groupClaim', message: 'must be a claim name or a list of claim names' },
+    ])
   })
 })
