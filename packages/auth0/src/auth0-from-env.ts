@@ -1,9 +1,8 @@
-import type { Provider } from '@cloudauth/core'
+import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
 import type { Auth0AccessClaims } from './auth0-access-claims.js'
 import type { Auth0IdClaims } from './auth0-id-claims.js'
 import { auth0, type Auth0CommonOptions, type Auth0Tenant } from './auth0.js'
 import { domainProblem, issuerProblem } from './internal/config-rules.js'
-import { EnvProblems, processEnv, read, readList, type EnvSource } from './internal/env.js'
 
 /** Options of {@link auth0FromEnv} for access tokens: everything but what the environment gives. */
 export type Auth0AccessFromEnvOptions = Auth0CommonOptions<Auth0AccessClaims> & {
@@ -52,13 +51,14 @@ export function auth0FromEnv(
   options?: Auth0AccessFromEnvOptions,
 ): Provider<Auth0AccessClaims>
 export function auth0FromEnv(
-  env: Auth0Env = processEnv(),
+  env?: Auth0Env,
   options: Auth0AccessFromEnvOptions | Auth0IdFromEnvOptions = {},
 ): Provider<Auth0AccessClaims> | Provider<Auth0IdClaims> {
   const rest = options
-  const problems = new EnvProblems()
-  const domain = read(env, 'AUTH0_DOMAIN')
-  const issuer = read(env, 'AUTH0_ISSUER')
+  const vars = readEnv(env)
+  const problems = new ConfigProblems()
+  const domain = vars.text('AUTH0_DOMAIN')
+  const issuer = vars.text('AUTH0_ISSUER')
   if (issuer === undefined || domain !== undefined)
     problems.add(
       'AUTH0_DOMAIN',
@@ -71,12 +71,12 @@ export function auth0FromEnv(
   } as Auth0Tenant
 
   if (rest.tokenUse === 'id') {
-    const clientId = readList(env, 'AUTH0_CLIENT_ID')
+    const clientId = vars.list('AUTH0_CLIENT_ID')
     if (clientId === undefined) problems.add('AUTH0_CLIENT_ID', 'is required for ID tokens')
     problems.throwIfAny()
     return auth0({ ...rest, ...tenant, clientId: clientId ?? [] })
   }
-  const audience = readList(env, 'AUTH0_AUDIENCE')
+  const audience = vars.list('AUTH0_AUDIENCE')
   if (audience === undefined) problems.add('AUTH0_AUDIENCE', 'is required')
   problems.throwIfAny()
   return auth0({ ...rest, ...tenant, audience: audience ?? [] })

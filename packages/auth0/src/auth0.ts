@@ -1,11 +1,10 @@
-import { AuthError, ConfigError, defineProvider, pickTuning } from '@cloudauth/core'
+import { AuthError, ConfigError, claimNames, defineProvider, pickTuning } from '@cloudauth/core'
 import type { Algorithm, ClaimsCheck, JwtClaims, Provider, VerifierTuning } from '@cloudauth/core'
 import { auth0AccessClaims, type Auth0AccessClaims } from './auth0-access-claims.js'
 import { auth0IdClaims, type Auth0IdClaims } from './auth0-id-claims.js'
 import { auth0User } from './internal/auth0-user.js'
 import { checkSchema } from './internal/check-schema.js'
 import {
-  claimNamesProblem,
   domainProblem,
   issuerProblem,
   jwksUriOf,
@@ -68,16 +67,6 @@ const ID_TYP = ['JWT', null] as const
 
 function need(option: string, problem: string | undefined): void {
   if (problem !== undefined) throw new ConfigError(option, problem)
-}
-
-function claimNames(
-  option: string,
-  value: string | readonly string[] | undefined,
-  fallback: readonly string[],
-): readonly string[] {
-  if (value === undefined) return fallback
-  need(option, claimNamesProblem(value))
-  return toList(value)
 }
 
 /** RFC 9068 §2.2 `client_id`, or Auth0's `azp`: every one present must be an accepted client. */

@@ -1,8 +1,7 @@
-import type { Provider } from '@cloudauth/core'
+import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
 import { firebase, type FirebaseOptions } from './firebase.js'
 import type { FirebaseIdClaims } from './firebase-id-claims.js'
 import { projectIdProblem, tenantIdProblem } from './internal/config-rules.js'
-import { EnvProblems, processEnv, read, type EnvSource } from './internal/env.js'
 
 /** Options of {@link firebaseFromEnv}: everything but what the environment gives. */
 export type FirebaseFromEnvOptions = Omit<FirebaseOptions, 'projectId' | 'tenantId' | 'emulator'>
@@ -32,17 +31,18 @@ export type FirebaseEnv = EnvSource
  *   `NODE_ENV=production`; and any error of {@link firebase} for the other options.
  */
 export function firebaseFromEnv(
-  env: FirebaseEnv = processEnv(),
+  env?: FirebaseEnv,
   options: FirebaseFromEnvOptions = {},
 ): Provider<FirebaseIdClaims> {
   const rest = options
-  const problems = new EnvProblems()
-  const projectId = read(env, 'FIREBASE_PROJECT_ID')
+  const vars = readEnv(env)
+  const problems = new ConfigProblems()
+  const projectId = vars.text('FIREBASE_PROJECT_ID')
   problems.add('FIREBASE_PROJECT_ID', projectIdProblem(projectId))
-  const tenantId = read(env, 'FIREBASE_TENANT_ID')
+  const tenantId = vars.text('FIREBASE_TENANT_ID')
   if (tenantId !== undefined) problems.add('FIREBASE_TENANT_ID', tenantIdProblem(tenantId))
-  const emulator = read(env, 'FIREBASE_AUTH_EMULATOR_HOST') !== undefined
-  if (emulator && read(env, 'NODE_ENV') === 'production')
+  const emulator = vars.text('FIREBASE_AUTH_EMULATOR_HOST') !== undefined
+  if (emulator && vars.text('NODE_ENV') === 'production')
     problems.add(
       'FIREBASE_AUTH_EMULATOR_HOST',
       'is set while NODE_ENV=production: emulator mode (unsigned tokens) is refused in production',

@@ -1,4 +1,11 @@
-import { AuthError, ConfigError, defineProvider, pickTuning } from '@cloudauth/core'
+import {
+  AuthError,
+  ConfigError,
+  claimNames,
+  defineProvider,
+  pickTuning,
+  readEnv,
+} from '@cloudauth/core'
 import type {
   ClaimsCheck,
   IssuerOptions,
@@ -8,13 +15,7 @@ import type {
 } from '@cloudauth/core'
 import { firebaseIdClaims, type FirebaseIdClaims } from './firebase-id-claims.js'
 import { checkSchema } from './internal/check-schema.js'
-import {
-  claimNamesProblem,
-  projectIdProblem,
-  tenantIdProblem,
-  toList,
-} from './internal/config-rules.js'
-import { processEnv } from './internal/env.js'
+import { projectIdProblem, tenantIdProblem } from './internal/config-rules.js'
 import { firebaseUser } from './internal/firebase-user.js'
 import {
   ID_TOKEN_ISSUER_PREFIX,
@@ -55,15 +56,6 @@ export interface FirebaseOptions extends VerifierTuning<FirebaseIdClaims> {
 
 function need(option: string, problem: string | undefined): void {
   if (problem !== undefined) throw new ConfigError(option, problem)
-}
-
-function claimNames(
-  option: string,
-  value: string | readonly string[] | undefined,
-): readonly string[] {
-  if (value === undefined) return []
-  need(option, claimNamesProblem(value))
-  return toList(value)
 }
 
 /**
@@ -121,15 +113,15 @@ export function firebase(options: FirebaseOptions): Provider<FirebaseIdClaims> {
   }
   const sessionCookie = options.sessionCookie === true
   const emulator = options.emulator === true
-  const scopeClaims = claimNames('scopeClaim', options.scopeClaim)
-  const groupClaims = claimNames('groupClaim', options.groupClaim)
+  const scopeClaims = claimNames('scopeClaim', options.scopeClaim, [])
+  const groupClaims = claimNames('groupClaim', options.groupClaim, [])
   const extra = options.validate
   if (extra !== undefined && typeof extra !== 'function')
     throw new ConfigError('validate', 'must be a function')
 
   const issuer = `${sessionCookie ? SESSION_COOKIE_ISSUER_PREFIX : ID_TOKEN_ISSUER_PREFIX}${projectId}`
   if (emulator) {
-    if (processEnv().NODE_ENV === 'production')
+    if (readEnv().text('NODE_ENV') === 'production')
       throw new ConfigError(
         'emulator',
         'is refused when NODE_ENV=production: anyone can forge an unsigned token',

@@ -51,14 +51,6 @@ export function listProblem(value: unknown): string | undefined {
   return undefined
 }
 
-/** A claim name or a list of claim names (`scopeClaim`, `groupClaim`); an empty list is allowed. */
-export function claimNamesProblem(value: unknown): string | undefined {
-  const list: unknown = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item === ''))
-    return 'must be a claim name or a list of claim names'
-  return undefined
-}
-
 /** One value or a list, as a list. */
 export function toList(value: string | readonly string[]): readonly string[] {
   return typeof value === 'string' ? [value] : [...value]
