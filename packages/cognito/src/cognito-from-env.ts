@@ -1,4 +1,4 @@
-import type { Provider } from '@cloudauth/core'
+import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
 import type { CognitoClaims } from './cognito-claims.js'
 import {
   cognito,
@@ -7,16 +7,11 @@ import {
   type CognitoTokenUse,
   type CognitoVerifierOptions,
 } from './cognito.js'
-import {
-  LOCAL_PLACEHOLDER,
-  parseEndpoint,
-  throwProblems,
-  type Problem,
-} from './internal/config-rules.js'
+import { LOCAL_PLACEHOLDER, parseEndpoint } from './internal/config-rules.js'
 import { resolvePool } from './internal/resolve-pool.js'
 
 /** Environment variables, as `process.env` holds them. */
-export type CognitoEnv = Readonly<Record<string, string | undefined>>
+export type CognitoEnv = EnvSource
 
 /** What {@link cognitoFromEnv} takes from code rather than from the environment. */
 export type CognitoFromEnvOptions = CognitoVerifierOptions<CognitoTokenUse> &
@@ -26,11 +21,6 @@ const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
   access: 'access',
   id: 'id',
   any: null,
-}
-
-function processEnv(): CognitoEnv {
-  const process = (globalThis as { process?: { env?: CognitoEnv } }).process
-  return process?.env ?? {}
 }
 
 /**
@@ -56,28 +46,24 @@ function processEnv(): CognitoEnv {
  * @throws ConfigError listing every missing or invalid variable (`problems`)
  */
 export function cognitoFromEnv(
-  env: CognitoEnv = processEnv(),
+  env?: CognitoEnv,
   options: CognitoFromEnvOptions = {},
 ): Provider<CognitoClaims> {
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim()
-    return value === undefined || value === '' ? undefined : value
-  }
-  const problems: Problem[] = []
+  const vars = readEnv(env)
+  const problems = new ConfigProblems()
 
-  const rawTokenUse = read('COGNITO_TOKEN_USE')
+  const rawTokenUse = vars.text('COGNITO_TOKEN_USE')
   let tokenUse: CognitoTokenUse = null
-  if (rawTokenUse === undefined)
-    problems.push({ option: 'COGNITO_TOKEN_USE', message: 'is required: access, id or any' })
+  if (rawTokenUse === undefined) problems.add('COGNITO_TOKEN_USE', 'is required: access, id or any')
   else if (!Object.hasOwn(TOKEN_USE, rawTokenUse.toLowerCase()))
-    problems.push({ option: 'COGNITO_TOKEN_USE', message: 'must be access, id or any' })
+    problems.add('COGNITO_TOKEN_USE', 'must be access, id or any')
   else tokenUse = TOKEN_USE[rawTokenUse.toLowerCase()] as CognitoTokenUse
 
-  const rawEndpoint = read('COGNITO_ENDPOINT')
+  const rawEndpoint = vars.text('COGNITO_ENDPOINT')
   let endpoint: string | undefined
   if (rawEndpoint !== undefined) {
     const parsed = parseEndpoint(rawEndpoint)
-    if ('problem' in parsed) problems.push({ option: 'COGNITO_ENDPOINT', message: parsed.problem })
+    if ('problem' in parsed) problems.add('COGNITO_ENDPOINT', parsed.problem)
     else endpoint = parsed.base
   }
   // A bad endpoint is reported once: pool ids are still checked as an emulator's, not as AWS's.
@@ -89,11 +75,13 @@ export function cognitoFromEnv(
       clientId: `${prefix}CLIENT_ID`,
       region: `${prefix}REGION`,
     }
-    const userPoolId = read(names.userPoolId)
-    const clientId = read(names.clientId)
+    const userPoolId = vars.text(names.userPoolId)
+    // Not vars.list(): a blank item ("a,,b") is reported, as cognito({ clientId }) reports it.
+    const clientId = vars
+      .text(names.clientId)
       ?.split(',')
       .map((id) => id.trim())
-    const region = read(names.region)
+    const region = vars.text(names.region)
     // resolvePool reports a missing id as "is required", so one run lists every problem.
     const resolved = resolvePool({ userPoolId, clientId, region }, names, poolEndpoint, problems)
     if (resolved === undefined) return undefined
@@ -108,16 +96,16 @@ export function cognitoFromEnv(
   const primary = pool('COGNITO_')
   // The secondary pool is optional (as in smac), but once any of its variables is set it must be whole.
   const secondarySet = ['USER_POOL_ID', 'CLIENT_ID', 'REGION'].some(
-    (name) => read(`COGNITO_SECONDARY_${name}`) !== undefined,
+    (name) => vars.text(`COGNITO_SECONDARY_${name}`) !== undefined,
   )
   const secondary = secondarySet ? pool('COGNITO_SECONDARY_') : undefined
   if (primary !== undefined && secondary !== undefined && primary.issuer === secondary.issuer) {
-    problems.push({
-      option: 'COGNITO_SECONDARY_USER_POOL_ID',
-      message: 'names the same user pool as COGNITO_USER_POOL_ID',
-    })
+    problems.add(
+      'COGNITO_SECONDARY_USER_POOL_ID',
+      'names the same user pool as COGNITO_USER_POOL_ID',
+    )
   }
-  throwProblems(problems)
+  problems.throwIfAny()
 
   const pools = [primary, secondary].flatMap((p) => (p === undefined ? [] : [p.input]))
   return cognito({

@@ -1,4 +1,7 @@
 import {
+  ConfigError,
+  ConfigProblems,
+  claimNames,
   defineProvider,
   pickTuning,
   type ClaimsCheck,
@@ -10,13 +13,7 @@ import type { CognitoAccessClaims } from './cognito-access-claims.js'
 import type { CognitoClaims } from './cognito-claims.js'
 import type { CognitoIdClaims } from './cognito-id-claims.js'
 import { cognitoCheck } from './internal/cognito-check.js'
-import {
-  LOCAL_PLACEHOLDER,
-  parseClaimNames,
-  parseEndpoint,
-  throwProblems,
-  type Problem,
-} from './internal/config-rules.js'
+import { LOCAL_PLACEHOLDER, parseEndpoint } from './internal/config-rules.js'
 import { resolvePool, type PoolInput, type ResolvedPool } from './internal/resolve-pool.js'
 import { toCognitoUser } from './internal/to-cognito-user.js'
 
@@ -129,22 +126,19 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
   options: CognitoOptions<TTokenUse>,
 ): Provider<CognitoClaimsFor<TTokenUse>> {
   type TClaims = CognitoClaimsFor<TTokenUse>
-  const problems: Problem[] = []
+  const problems = new ConfigProblems()
   if (typeof options !== 'object' || (options as unknown) === null) {
-    throwProblems([{ option: 'options', message: 'must be an object' }])
+    throw new ConfigError('options', 'must be an object')
   }
   const tokenUse = options.tokenUse
   if (!TOKEN_USES.includes(tokenUse)) {
-    problems.push({
-      option: 'tokenUse',
-      message: "is required: 'access', 'id', or null to accept either",
-    })
+    problems.add('tokenUse', "is required: 'access', 'id', or null to accept either")
   }
 
   let endpoint: string | undefined
   if (options.endpoint !== undefined) {
     const parsed = parseEndpoint(options.endpoint)
-    if ('problem' in parsed) problems.push({ option: 'endpoint', message: parsed.problem })
+    if ('problem' in parsed) problems.add('endpoint', parsed.problem)
     else endpoint = parsed.base
   }
 
@@ -155,24 +149,18 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
   }
   if (options.pools !== undefined) {
     if (!Array.isArray(options.pools)) {
-      problems.push({
-        option: 'pools',
-        message: 'must be a list of { userPoolId, clientId, region? }',
-      })
+      problems.add('pools', 'must be a list of { userPoolId, clientId, region? }')
     } else {
       options.pools.forEach((pool: unknown, index) => {
         const at = `pools[${index}].`
         if (typeof pool !== 'object' || pool === null)
-          problems.push({ option: `pools[${index}]`, message: 'must be an object' })
+          problems.add(`pools[${index}]`, 'must be an object')
         else inputs.push({ input: pool as PoolInput, at })
       })
     }
   }
-  if (inputs.length === 0 && problems.every((p) => !p.option.startsWith('pools'))) {
-    problems.push({
-      option: 'userPoolId',
-      message: 'is required (or list the user pools in pools)',
-    })
+  if (inputs.length === 0 && problems.list.every((p) => !p.option.startsWith('pools'))) {
+    problems.add('userPoolId', 'is required (or list the user pools in pools)')
   }
 
   const pools: ResolvedPool[] = []
@@ -189,26 +177,18 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     const pool = resolvePool(input, names, poolEndpoint, problems)
     if (pool === undefined) continue
     if (seen.has(pool.issuer)) {
-      problems.push({ option: names.userPoolId, message: 'names a user pool configured already' })
+      problems.add(names.userPoolId, 'names a user pool configured already')
       continue
     }
     seen.add(pool.issuer)
     pools.push(pool)
   }
 
-  const claimNames = (option: 'scopeClaim' | 'groupClaim', fallback: string) => {
-    const value = options[option]
-    if (value === undefined) return [fallback]
-    const parsed = parseClaimNames(value)
-    if ('names' in parsed) return parsed.names
-    problems.push({ option, message: parsed.problem })
-    return []
-  }
-  const scopeClaims = claimNames('scopeClaim', 'scope')
-  const groupClaims = claimNames('groupClaim', 'cognito:groups')
+  const scopeClaims = claimNames('scopeClaim', options.scopeClaim, ['scope'], problems)
+  const groupClaims = claimNames('groupClaim', options.groupClaim, ['cognito:groups'], problems)
   if (options.validate !== undefined && typeof options.validate !== 'function')
-    problems.push({ option: 'validate', message: 'must be a function' })
-  throwProblems(problems)
+    problems.add('validate', 'must be a function')
+  problems.throwIfAny()
 
   const issuers: IssuerOptions[] = pools.map((pool) => ({
     issuer: pool.issuer,

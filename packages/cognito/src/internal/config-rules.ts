@@ -1,11 +1,3 @@
-import { ConfigError } from '@cloudauth/core'
-
-/** One configuration problem: the option (or environment variable) and what is wrong with it. */
-export interface Problem {
-  readonly option: string
-  readonly message: string
-}
-
 // AWS regions: two-letter area, one or more words, a number (us-east-1, us-gov-west-1, ap-southeast-4).
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 // AWS's own pattern for a user pool id is [\w-]+_[0-9a-zA-Z]+, with the region before the underscore.
@@ -21,18 +13,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
  * emulator's. Never reaches a provider: the endpoint's problem is thrown first.
  */
 export const LOCAL_PLACEHOLDER = 'http://127.0.0.1'
-
-/** Throws one {@link ConfigError} carrying every problem, or returns when there is none. */
-export function throwProblems(problems: readonly Problem[]): void {
-  if (problems.length === 0) return
-  const lines = problems.map((p) => `${p.option}: ${p.message}`)
-  if (problems.length === 1) {
-    const [only] = problems as [Problem]
-    throw new ConfigError(only.option, only.message, lines)
-  }
-  const options = [...new Set(problems.map((p) => p.option))].join(', ')
-  throw new ConfigError(options, `${problems.length} problems: ${lines.join('; ')}`, lines)
-}
 
 /** The problem with a region, if any. Values are never echoed: a mistaken paste may be a secret. */
 export function regionProblem(region: unknown): string | undefined {
@@ -97,15 +77,4 @@ export function parseEndpoint(
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
     return { problem: 'must not carry credentials, a query or a fragment' }
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
-}
-
-/** Normalises a claim name or list of claim names; returns them, or a problem. */
-export function parseClaimNames(
-  value: unknown,
-): { readonly names: readonly string[] } | { readonly problem: string } {
-  const list: unknown[] =
-    typeof value === 'string' ? [value] : Array.isArray(value) ? value : [null]
-  if (!list.every((name): name is string => typeof name === 'string' && name !== ''))
-    return { problem: 'must be a claim name or a list of claim names' }
-  return { names: list }
 }

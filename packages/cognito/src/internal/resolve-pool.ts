@@ -1,4 +1,5 @@
-import { parseClientIds, parsePoolId, regionProblem, type Problem } from './config-rules.js'
+import type { ConfigProblems } from '@cloudauth/core'
+import { parseClientIds, parsePoolId, regionProblem } from './config-rules.js'
 
 /** One user pool as configured, before checking. */
 export interface PoolInput {
@@ -32,30 +33,27 @@ export function resolvePool(
   pool: PoolInput,
   names: PoolNames,
   endpoint: string | undefined,
-  problems: Problem[],
+  problems: ConfigProblems,
 ): ResolvedPool | undefined {
-  const before = problems.length
+  const before = problems.size
   const local = endpoint !== undefined
   const id = parsePoolId(pool.userPoolId, local)
-  if ('problem' in id) problems.push({ option: names.userPoolId, message: id.problem })
+  if ('problem' in id) problems.add(names.userPoolId, id.problem)
   const clients = parseClientIds(pool.clientId)
-  if ('problem' in clients) problems.push({ option: names.clientId, message: clients.problem })
+  if ('problem' in clients) problems.add(names.clientId, clients.problem)
 
   let region: string | undefined
   if (pool.region !== undefined) {
     const problem = regionProblem(pool.region)
-    if (problem !== undefined) problems.push({ option: names.region, message: problem })
-    else region = pool.region as string
+    problems.add(names.region, problem)
+    if (problem === undefined) region = pool.region as string
   }
   // On AWS the pool id starts with its region; a different region would build an issuer that no
   // token carries, and every request would fail with invalid_issuer. Say so now instead.
   if (!local && region !== undefined && 'region' in id && id.region !== region) {
-    problems.push({
-      option: names.region,
-      message: `does not match the region prefix of ${names.userPoolId}`,
-    })
+    problems.add(names.region, `does not match the region prefix of ${names.userPoolId}`)
   }
-  if (problems.length > before || 'problem' in id || 'problem' in clients) return undefined
+  if (problems.size > before || 'problem' in id || 'problem' in clients) return undefined
 
   const userPoolId = pool.userPoolId as string
   // parsePoolId gives AWS pool ids their region, so one of the two is set when not local.
