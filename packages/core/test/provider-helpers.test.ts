@@ -5,7 +5,10 @@ import {
   claimNames,
   pickTuning,
   readEnv,
+  userFromClaims,
   type JwtClaims,
+  type User,
+  type VerifiedToken,
   type VerifierTuning,
 } from '@cloudauth/core'
 
@@ -152,5 +155,76 @@ describe('claimNames()', () => {
     expect(problems.list).toEqual([
       { option: 'groupClaim', message: 'must be a claim name or a list of claim names' },
     ])
+  })
+})
+
+describe('userFromClaims()', () => {
+  function verified<TClaims extends JwtClaims>(claims: TClaims): VerifiedToken<TClaims> {
+    return {
+      token: 'x.y.z',
+      header: { alg: 'RS256' },
+      claims,
+      issuer: 'https://i/',
+      scopes: [],
+      groups: ['admin'],
+    }
+  }
+
+  it('maps the OIDC standard claims', () => {
+    const input = verified({
+      sub: 'u1',
+      email: 'ada@example.com',
+      email_verified: true,
+      name: 'Ada Lovelace',
+      picture: 'https://example.com/ada.png',
+      nickname: 'ada',
+    })
+    const user = userFromClaims(input, { provider: 'my-idp' })
+    expect(user).toStrictEqual({
+      kind: 'user',
+      id: 'u1',
+      email: 'ada@example.com',
+      emailVerified: true,
+      name: 'Ada Lovelace',
+      picture: 'https://example.com/ada.png',
+      groups: ['admin'],
+      provider: 'my-idp',
+      claims: input.claims,
+    })
+    expect(Object.isFrozen(user)).toBe(true)
+    expectTypeOf(user).toEqualTypeOf<User<typeof input.claims>>()
+  })
+
+  it('leaves out empty values and values of the wrong type', () => {
+    // A hand-made token: a verifier's provider schema would refuse a numeric sub.
+    const claims = { sub: 7, email: '', email_verified: 'true', name: ['Ada'], picture: null }
+    const user = userFromClaims(verified(claims as JwtClaims), { provider: 'my-idp' })
+    expect(user).toStrictEqual({
+      kind: 'user',
+      id: '',
+      groups: ['admin'],
+      provider: 'my-idp',
+      claims,
+    })
+  })
+
+  it('takes the first non-empty username claim', () => {
+    const claims = { sub: 'u1', username: '', 'cognito:username': 'ada', nickname: 'lovelace' }
+    const options = { provider: 'p', usernameClaims: ['username', 'cognito:username', 'nickname'] }
+    expect(userFromClaims(verified(claims), options).username).toBe('ada')
+    expect(userFromClaims(verified(claims), { provider: 'p' }).username).toBeUndefined()
+  })
+
+  it("takes the provider's emailVerified over the claim", () => {
+    const claims = { sub: 'u1', email_verified: 'false' }
+    expect(
+      userFromClaims(verified(claims), { provider: 'p', emailVerified: false }).emailVerified,
+    ).toBe(false)
+    expect(
+      userFromClaims(verified({ sub: 'u1', email_verified: true }), {
+        provider: 'p',
+        emailVerified: undefined,
+      }).emailVerified,
+    ).toBe(true)
   })
 })
