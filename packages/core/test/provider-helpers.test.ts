@@ -198,7 +198,7 @@ describe('userFromClaims()', () => {
   it('leaves out empty values and values of the wrong type', () => {
     // A hand-made token: a verifier's provider schema would refuse a numeric sub.
     const claims = { sub: 7, email: '', email_verified: 'true', name: ['Ada'], picture: null }
-    const user = userFromClaims(verified(claims as JwtClaims), { provider: 'my-idp' })
+    const user = userFromClaims(verified(claims as unknown as JwtClaims), { provider: 'my-idp' })
     expect(user).toStrictEqual({
       kind: 'user',
       id: '',
