@@ -1,8 +1,22 @@
-import { AuthError, ConfigError, claimNames, defineProvider, pickTuning } from '@cloudauth/core'
-import type { Algorithm, ClaimsCheck, JwtClaims, Provider, VerifierTuning } from '@cloudauth/core'
+import {
+  AuthError,
+  ConfigError,
+  claimNames,
+  defineProvider,
+  pickTuning,
+  userFromClaims,
+} from '@cloudauth/core'
+import type {
+  Algorithm,
+  ClaimsCheck,
+  JwtClaims,
+  Provider,
+  User,
+  VerifiedToken,
+  VerifierTuning,
+} from '@cloudauth/core'
 import { auth0AccessClaims, type Auth0AccessClaims } from './auth0-access-claims.js'
 import { auth0IdClaims, type Auth0IdClaims } from './auth0-id-claims.js'
-import { auth0User } from './internal/auth0-user.js'
 import { checkSchema } from './internal/check-schema.js'
 import {
   domainProblem,
@@ -67,6 +81,14 @@ const ID_TYP = ['JWT', null] as const
 
 function need(option: string, problem: string | undefined): void {
   if (problem !== undefined) throw new ConfigError(option, problem)
+}
+
+/**
+ * The normalised user: the OpenID Connect standard claims (OIDC Core §5.1), present in ID tokens
+ * and in access tokens only through custom claims; Auth0's user name is its `nickname`.
+ */
+function auth0User<TClaims extends JwtClaims>(verified: VerifiedToken<TClaims>): User<TClaims> {
+  return userFromClaims(verified, { provider: 'auth0', usernameClaims: ['nickname'] })
 }
 
 /** RFC 9068 §2.2 `client_id`, or Auth0's `azp`: every one present must be an accepted client. */

@@ -5,6 +5,7 @@ import {
   defineProvider,
   pickTuning,
   readEnv,
+  userFromClaims,
 } from '@cloudauth/core'
 import type {
   ClaimsCheck,
@@ -16,7 +17,6 @@ import type {
 import { firebaseIdClaims, type FirebaseIdClaims } from './firebase-id-claims.js'
 import { checkSchema } from './internal/check-schema.js'
 import { projectIdProblem, tenantIdProblem } from './internal/config-rules.js'
-import { firebaseUser } from './internal/firebase-user.js'
 import {
   ID_TOKEN_ISSUER_PREFIX,
   ID_TOKEN_JWKS_URL,
@@ -169,6 +169,7 @@ export function firebase(options: FirebaseOptions): Provider<FirebaseIdClaims> {
     algorithms: ['RS256'],
     scopeClaims,
     groupClaims,
-    toUser: firebaseUser,
+    // `id` is the uid (`sub`, repeated as `user_id`); Firebase has no user name.
+    toUser: (verified) => userFromClaims(verified, { provider: 'firebase' }),
   })
 }

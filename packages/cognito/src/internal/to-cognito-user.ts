@@ -1,10 +1,4 @@
-import type { JwtClaims, User, VerifiedToken } from '@cloudauth/core'
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] }
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
+import { userFromClaims, type JwtClaims, type User, type VerifiedToken } from '@cloudauth/core'
 
 // Federated users may carry "true"/"false" strings where native users carry booleans.
 function flag(value: unknown): boolean | undefined {
@@ -21,23 +15,9 @@ function flag(value: unknown): boolean | undefined {
 export function toCognitoUser<TClaims extends JwtClaims>(
   verified: VerifiedToken<TClaims>,
 ): User<TClaims> {
-  const claims: JwtClaims = verified.claims
-  const user: Writable<User<TClaims>> = {
-    kind: 'user',
-    id: text(claims.sub) ?? '',
-    groups: verified.groups,
+  return userFromClaims(verified, {
     provider: 'cognito',
-    claims: verified.claims,
-  }
-  const username = text(claims.username) ?? text(claims['cognito:username'])
-  if (username !== undefined) user.username = username
-  const email = text(claims.email)
-  if (email !== undefined) user.email = email
-  const emailVerified = flag(claims.email_verified)
-  if (emailVerified !== undefined) user.emailVerified = emailVerified
-  const name = text(claims.name)
-  if (name !== undefined) user.name = name
-  const picture = text(claims.picture)
-  if (picture !== undefined) user.picture = picture
-  return Object.freeze(user)
+    usernameClaims: ['username', 'cognito:username'],
+    emailVerified: flag(verified.claims.email_verified),
+  })
 }
