@@ -3,6 +3,7 @@ import {
   ConfigError,
   claimNames,
   defineProvider,
+  parseClaims,
   pickTuning,
   userFromClaims,
 } from '@cloudauth/core'
@@ -17,7 +18,6 @@ import type {
 } from '@cloudauth/core'
 import { auth0AccessClaims, type Auth0AccessClaims } from './auth0-access-claims.js'
 import { auth0IdClaims, type Auth0IdClaims } from './auth0-id-claims.js'
-import { checkSchema } from './internal/check-schema.js'
 import {
   domainProblem,
   issuerProblem,
@@ -184,7 +184,8 @@ export function auth0(
       throw new ConfigError('nonce', 'must be a non-empty string')
     const clientIds = new Set(toList(options.clientId))
     const validate: ClaimsCheck = async (claims, header, context) => {
-      checkSchema(auth0IdClaims, claims)
+      // The schema makes the claims type the provider promises true at run time (invalid_claims).
+      await parseClaims({ claims }, auth0IdClaims)
       checkIdToken(claims, clientIds, nonce)
       if (extra !== undefined) await extra(claims, header, context)
     }
@@ -203,7 +204,7 @@ export function auth0(
   if (options.clientId !== undefined) need('clientId', listProblem(options.clientId))
   const clientIds = options.clientId === undefined ? undefined : new Set(toList(options.clientId))
   const validate: ClaimsCheck = async (claims, header, context) => {
-    checkSchema(auth0AccessClaims, claims)
+    await parseClaims({ claims }, auth0AccessClaims)
     if (clientIds !== undefined) checkClient(claims, clientIds)
     if (extra !== undefined) await extra(claims, header, context)
   }

@@ -3,6 +3,7 @@ import {
   ConfigError,
   claimNames,
   defineProvider,
+  parseClaims,
   pickTuning,
   readEnv,
   userFromClaims,
@@ -15,7 +16,6 @@ import type {
   VerifierTuning,
 } from '@cloudauth/core'
 import { firebaseIdClaims, type FirebaseIdClaims } from './firebase-id-claims.js'
-import { checkSchema } from './internal/check-schema.js'
 import { projectIdProblem, tenantIdProblem } from './internal/config-rules.js'
 import {
   ID_TOKEN_ISSUER_PREFIX,
@@ -143,7 +143,8 @@ export function firebase(options: FirebaseOptions): Provider<FirebaseIdClaims> {
 
   const validate: ClaimsCheck = async (claims, header, context) => {
     checkFirebaseClaims(claims, context.now, context.clockTolerance)
-    checkSchema(firebaseIdClaims, claims)
+    // The schema makes the claims type the provider promises true at run time (invalid_claims).
+    await parseClaims({ claims }, firebaseIdClaims)
     if (tenantId !== undefined) {
       const info = claims.firebase as { readonly tenant?: unknown }
       if (info.tenant !== tenantId)
