@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { auth0OrganizationClaims, auth0RegisteredClaims } from './internal/auth0-shared-claims.js'
 
 /**
  * The claims of an Auth0 access token for an API, as a zod schema usable with `claim(schema)`.
@@ -20,20 +21,14 @@ import { z } from 'zod'
  * @throws nothing itself; `claim(schema)` turns a mismatch into `invalid_claims`
  */
 export const auth0AccessClaims = z.looseObject({
-  iss: z.string(),
-  sub: z.string().min(1),
-  aud: z.union([z.string(), z.array(z.string())]),
-  exp: z.number(),
-  iat: z.number().exactOptional(),
-  nbf: z.number().exactOptional(),
+  ...auth0RegisteredClaims,
   jti: z.string().exactOptional(),
   azp: z.string().exactOptional(),
   client_id: z.string().exactOptional(),
   scope: z.string().exactOptional(),
   permissions: z.array(z.string()).exactOptional(),
   gty: z.union([z.string(), z.array(z.string())]).exactOptional(),
-  org_id: z.string().exactOptional(),
-  org_name: z.string().exactOptional(),
+  ...auth0OrganizationClaims,
 })
 
 /** The claims of an Auth0 access token: see {@link auth0AccessClaims}. */

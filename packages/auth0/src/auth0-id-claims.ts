@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { auth0OrganizationClaims, auth0RegisteredClaims } from './internal/auth0-shared-claims.js'
 
 /**
  * The claims of an Auth0 ID token (OpenID Connect Core §2 and §5.1), as a zod schema usable with
@@ -19,12 +20,7 @@ import { z } from 'zod'
  * @throws nothing itself; `claim(schema)` turns a mismatch into `invalid_claims`
  */
 export const auth0IdClaims = z.looseObject({
-  iss: z.string(),
-  sub: z.string().min(1),
-  aud: z.union([z.string(), z.array(z.string())]),
-  exp: z.number(),
-  iat: z.number().exactOptional(),
-  nbf: z.number().exactOptional(),
+  ...auth0RegisteredClaims,
   azp: z.string().exactOptional(),
   nonce: z.string().exactOptional(),
   auth_time: z.number().exactOptional(),
@@ -38,8 +34,7 @@ export const auth0IdClaims = z.looseObject({
   email_verified: z.boolean().exactOptional(),
   locale: z.string().exactOptional(),
   updated_at: z.string().exactOptional(),
-  org_id: z.string().exactOptional(),
-  org_name: z.string().exactOptional(),
+  ...auth0OrganizationClaims,
 })
 
 /** The claims of an Auth0 ID token: see {@link auth0IdClaims}. */
