@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { Algorithm } from '@cloudauth/core'
+import { SUPPORTED_ALGORITHMS, type Algorithm } from '@cloudauth/core'
 import { DEV_DEFAULTS } from './dev-issuer/dev-defaults.js'
 import { startDevIssuer, type DevMintOptions } from './dev-issuer/start-dev-issuer.js'
 
@@ -47,18 +47,7 @@ Example:
   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:3000/api/users
 `
 
-const ALGORITHMS = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-])
+const ALGORITHMS = new Set<string>(SUPPORTED_ALGORITHMS)
 
 class UsageError extends Error {}
 

@@ -1,21 +1,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
-import type { Algorithm, PublicJwk } from '@cloudauth/core'
+import { SUPPORTED_ALGORITHMS, type Algorithm, type PublicJwk } from '@cloudauth/core'
 import type { JWK } from 'jose'
 import { assembleTestKey } from '../internal/assemble-test-key.js'
 
-/** Every algorithm a {@link TestKey} can be made for: the asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037. */
-export const TEST_KEY_ALGORITHMS: readonly Algorithm[] = Object.freeze([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-])
+/**
+ * Every algorithm a {@link TestKey} can be made for: all that core verifies (`SUPPORTED_ALGORITHMS`,
+ * the asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037).
+ */
+export const TEST_KEY_ALGORITHMS: readonly Algorithm[] = Object.freeze([...SUPPORTED_ALGORITHMS])
 
 /**
  * The public JWK of a {@link TestKey}: always with `kid`, `alg` and `use: 'sig'` (RFC 7517 §4).
