@@ -1,7 +1,7 @@
 import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
-import type { CognitoClaims } from './cognito-claims.js'
 import {
   cognito,
+  type CognitoClaimsFor,
   type CognitoOptions,
   type CognitoPoolOptions,
   type CognitoTokenUse,
@@ -14,8 +14,17 @@ import { resolvePool } from './internal/resolve-pool.js'
 export type CognitoEnv = EnvSource
 
 /** What {@link cognitoFromEnv} takes from code rather than from the environment. */
-export type CognitoFromEnvOptions = CognitoVerifierOptions<CognitoTokenUse> &
-  Pick<CognitoOptions, 'scopeClaim' | 'groupClaim' | 'validate'>
+export type CognitoFromEnvOptions<TTokenUse extends CognitoTokenUse = CognitoTokenUse> =
+  CognitoVerifierOptions<TTokenUse> &
+    Pick<CognitoOptions, 'scopeClaim' | 'groupClaim' | 'validate'> & {
+      /**
+       * The token the code is written for: `'access'`, `'id'`, or `null` for either. Given, it
+       * types the provider's claims as `cognito({ tokenUse })` does, and `COGNITO_TOKEN_USE`
+       * becomes optional (when set, it must agree). Left out, `COGNITO_TOKEN_USE` is required and
+       * the claims are the union `CognitoClaims`.
+       */
+      readonly tokenUse?: TTokenUse
+    }
 
 const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
   access: 'access',
@@ -30,7 +39,7 @@ const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
  * |---|---|
  * | `COGNITO_USER_POOL_ID` | required: the user pool id |
  * | `COGNITO_CLIENT_ID` | required: the app client id, or several separated by commas |
- * | `COGNITO_TOKEN_USE` | required: `access`, `id` or `any` |
+ * | `COGNITO_TOKEN_USE` | `access`, `id` or `any`; required unless `options.tokenUse` is given, and then it must agree |
  * | `COGNITO_REGION` | optional: defaults to the prefix of the pool id |
  * | `COGNITO_ENDPOINT` | optional: an emulator's base URL (cognito-local) |
  * | `COGNITO_SECONDARY_USER_POOL_ID`, `COGNITO_SECONDARY_CLIENT_ID`, `COGNITO_SECONDARY_REGION` | optional: a second pool; pool id and client id go together |
@@ -40,24 +49,38 @@ const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
  *
  * @example
  * ```ts
- * const auth = cloudauth(cognitoFromEnv())
+ * const auth = cloudauth(cognitoFromEnv())                    // Provider<CognitoClaims>
+ * const api = cognitoFromEnv(process.env, { tokenUse: 'access' }) // Provider<CognitoAccessClaims>
  * const custom = cognitoFromEnv(process.env, { scopeClaim: 'cognito:groups', clockTolerance: 10 })
  * ```
- * @throws ConfigError listing every missing or invalid variable (`problems`)
+ * @throws ConfigError listing every missing or invalid variable (`problems`), including a
+ *   `COGNITO_TOKEN_USE` that disagrees with `options.tokenUse`
  */
-export function cognitoFromEnv(
+export function cognitoFromEnv<const TTokenUse extends CognitoTokenUse = CognitoTokenUse>(
   env?: CognitoEnv,
-  options: CognitoFromEnvOptions = {},
-): Provider<CognitoClaims> {
+  options: CognitoFromEnvOptions<TTokenUse> = {},
+): Provider<CognitoClaimsFor<TTokenUse>> {
   const vars = readEnv(env)
   const problems = new ConfigProblems()
 
+  const required = options.tokenUse
   const rawTokenUse = vars.text('COGNITO_TOKEN_USE')
-  let tokenUse: CognitoTokenUse = null
-  if (rawTokenUse === undefined) problems.add('COGNITO_TOKEN_USE', 'is required: access, id or any')
-  else if (!Object.hasOwn(TOKEN_USE, rawTokenUse.toLowerCase()))
+  // Left undefined only along with a problem, which is thrown before cognito() is called.
+  let tokenUse: CognitoTokenUse | undefined = required
+  if (rawTokenUse === undefined) {
+    if (required === undefined)
+      problems.add('COGNITO_TOKEN_USE', 'is required: access, id or any (or pass tokenUse)')
+  } else if (!Object.hasOwn(TOKEN_USE, rawTokenUse.toLowerCase())) {
     problems.add('COGNITO_TOKEN_USE', 'must be access, id or any')
-  else tokenUse = TOKEN_USE[rawTokenUse.toLowerCase()] as CognitoTokenUse
+  } else {
+    tokenUse = TOKEN_USE[rawTokenUse.toLowerCase()]
+    // The code was typed for one kind of token: a deployment must not widen or swap it.
+    if (required !== undefined && tokenUse !== required)
+      problems.add(
+        'COGNITO_TOKEN_USE',
+        `must agree with tokenUse: ${JSON.stringify(required)} given in code (null is any)`,
+      )
+  }
 
   const rawEndpoint = vars.text('COGNITO_ENDPOINT')
   let endpoint: string | undefined
@@ -108,9 +131,9 @@ export function cognitoFromEnv(
   problems.throwIfAny()
 
   const pools = [primary, secondary].flatMap((p) => (p === undefined ? [] : [p.input]))
-  return cognito({
+  return cognito<TTokenUse>({
     ...options,
-    tokenUse,
+    tokenUse: tokenUse as TTokenUse,
     pools: pools as [CognitoPoolOptions, ...CognitoPoolOptions[]],
     ...(endpoint === undefined ? {} : { endpoint }),
   })

@@ -1,7 +1,14 @@
-import { ConfigError, createVerifier } from '@cloudauth/core'
+import { ConfigError, createVerifier, type Provider } from '@cloudauth/core'
 import { cognitoPreset, defaultKey } from '@cloudauth/testing'
-import { describe, expect, it, vi, afterEach } from 'vitest'
-import { cognitoFromEnv, type CognitoEnv } from '../src/index.js'
+import { describe, expect, expectTypeOf, it, vi, afterEach } from 'vitest'
+import {
+  cognitoFromEnv,
+  type CognitoAccessClaims,
+  type CognitoClaims,
+  type CognitoEnv,
+  type CognitoFromEnvOptions,
+  type CognitoIdClaims,
+} from '../src/index.js'
 import { useMswServer } from './setup-msw.js'
 
 const server = useMswServer()
@@ -13,10 +20,10 @@ const secondary = cognitoPreset({
   key: defaultKey('RS256', 1),
 })
 
-function envError(env: CognitoEnv): ConfigError {
+function envError(env: CognitoEnv, options?: CognitoFromEnvOptions): ConfigError {
   let caught: unknown
   try {
-    cognitoFromEnv(env)
+    cognitoFromEnv(env, options)
   } catch (error) {
     caught = error
   }
@@ -198,5 +205,71 @@ describe('cognitoFromEnv()', () => {
       COGNITO_SECONDARY_CLIENT_ID: 'd',
     })
     expect(error.option).toBe('COGNITO_SECONDARY_USER_POOL_ID')
+  })
+
+  describe('with tokenUse in code', () => {
+    const pool = { COGNITO_USER_POOL_ID: 'eu-west-1_Primary1', COGNITO_CLIENT_ID: 'webclient' }
+
+    it('types the claims as cognito({ tokenUse }) does', () => {
+      expectTypeOf(cognitoFromEnv(pool, { tokenUse: 'access' })).toEqualTypeOf<
+        Provider<CognitoAccessClaims>
+      >()
+      expectTypeOf(cognitoFromEnv(pool, { tokenUse: 'id' })).toEqualTypeOf<
+        Provider<CognitoIdClaims>
+      >()
+      expectTypeOf(cognitoFromEnv(pool, { tokenUse: null })).toEqualTypeOf<
+        Provider<CognitoClaims>
+      >()
+      expectTypeOf(
+        cognitoFromEnv({ ...pool, COGNITO_TOKEN_USE: 'any' }, { clockTolerance: 1 }),
+      ).toEqualTypeOf<Provider<CognitoClaims>>()
+      // An app that needs access claims can now take a provider from the environment.
+      const needsAccess = (provider: Provider<CognitoAccessClaims>) => provider.provider
+      expect(needsAccess(cognitoFromEnv(pool, { tokenUse: 'access' }))).toBe('cognito')
+    })
+
+    it('needs no COGNITO_TOKEN_USE, and checks the kind of token', async () => {
+      server.use(primary.handler)
+      const verifier = createVerifier(
+        cognitoFromEnv(pool, {
+          tokenUse: 'access',
+          isRevoked: (verified) => verified.claims.client_id !== 'webclient',
+        }),
+      )
+      await expect(verifier.verify(primary.accessToken())).resolves.toBeDefined()
+      await expect(verifier.verify(primary.idToken())).rejects.toMatchObject({
+        code: 'invalid_token_use',
+      })
+    })
+
+    it('accepts a COGNITO_TOKEN_USE that agrees, in any case', () => {
+      expect(() =>
+        cognitoFromEnv({ ...pool, COGNITO_TOKEN_USE: 'ID' }, { tokenUse: 'id' }),
+      ).not.toThrow()
+      expect(() =>
+        cognitoFromEnv({ ...pool, COGNITO_TOKEN_USE: 'any' }, { tokenUse: null }),
+      ).not.toThrow()
+    })
+
+    it.each([
+      ['id', 'access'],
+      ['any', 'access'],
+      ['access', null],
+    ] as const)('refuses COGNITO_TOKEN_USE=%s when the code says %j', (value, tokenUse) => {
+      const error = envError({ ...pool, COGNITO_TOKEN_USE: value }, { tokenUse })
+      expect(error.option).toBe('COGNITO_TOKEN_USE')
+      expect(error.problems).toEqual([
+        `COGNITO_TOKEN_USE: must agree with tokenUse: ${JSON.stringify(tokenUse)} given in code (null is any)`,
+      ])
+    })
+
+    it('still reports an invalid COGNITO_TOKEN_USE with the other problems', () => {
+      const error = envError({ COGNITO_TOKEN_USE: 'both' }, { tokenUse: 'access' })
+      expect(error.problems.map((p) => p.split(':')[0])).toEqual([
+        'COGNITO_TOKEN_USE',
+        'COGNITO_USER_POOL_ID',
+        'COGNITO_CLIENT_ID',
+      ])
+    })
   })
 })
