@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { setupServer } from 'msw/node'
-import { ConfigError, createVerifier } from '@cloudauth/core'
+import { createVerifier } from '@cloudauth/core'
 import { auth0Preset } from '@cloudauth/testing'
 import { auth0FromEnv } from '@cloudauth/auth0'
+import { configError } from './support.js'
 
 const DOMAIN = 'acme.eu.auth0.com'
 const AUDIENCE = 'https://api.acme.test'
@@ -16,16 +17,6 @@ afterEach(() => {
   vi.unstubAllEnvs()
 })
 afterAll(() => server.close())
-
-function configError(build: () => unknown): ConfigError {
-  try {
-    build()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('auth0FromEnv()', () => {
   it('reads AUTH0_DOMAIN and a comma-separated AUTH0_AUDIENCE', async () => {

@@ -27,6 +27,7 @@ import {
   type Auth0AccessClaims,
   type Auth0IdClaims,
 } from '@cloudauth/auth0'
+import { configError, outcome } from './support.js'
 
 const DOMAIN = 'acme.eu.auth0.com'
 const AUDIENCE = 'https://api.acme.test'
@@ -41,26 +42,6 @@ afterEach(() => {
   tenant.jwks.reset()
 })
 afterAll(() => server.close())
-
-/** The error code a verification fails with, or 'ok'. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-    return 'ok'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
-
-function configError(build: () => unknown): ConfigError {
-  try {
-    build()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('auth0() access tokens', () => {
   // Verifiers are made in beforeAll, after msw patched fetch: core keeps the fetch it sees at construction.

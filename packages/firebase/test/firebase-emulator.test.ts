@@ -18,6 +18,7 @@ import { setupServer } from 'msw/node'
 import { ConfigError, createVerifier } from '@cloudauth/core'
 import { defaultKey, signToken } from '@cloudauth/testing'
 import { firebase } from '@cloudauth/firebase'
+import { outcome } from './support.js'
 
 const PROJECT = 'demo-cloudauth'
 const ISSUER = `https://securetoken.google.com/${PROJECT}`
@@ -56,15 +57,6 @@ function emulatorToken(
     ...overrides,
   }
   return `${segment(header)}.${segment(claims)}.`
-}
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-    return 'ok'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
 }
 
 describe('firebase() emulator mode', () => {

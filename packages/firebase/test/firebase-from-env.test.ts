@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { setupServer } from 'msw/node'
-import { ConfigError, createVerifier } from '@cloudauth/core'
+import { createVerifier } from '@cloudauth/core'
 import { firebasePreset } from '@cloudauth/testing'
 import { firebaseFromEnv } from '@cloudauth/firebase'
+import { configError } from './support.js'
 
 const PROJECT = 'acme-prod-1'
 const project = firebasePreset({ projectId: PROJECT, tenantId: 'customers-a1b2c' })
@@ -14,16 +15,6 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 afterAll(() => server.close())
-
-function configError(build: () => unknown): ConfigError {
-  try {
-    build()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('firebaseFromEnv()', () => {
   it('reads FIREBASE_PROJECT_ID and FIREBASE_TENANT_ID', async () => {

@@ -20,6 +20,7 @@ import {
   signToken,
 } from '@cloudauth/testing'
 import { firebase, firebaseIdClaims, type FirebaseIdClaims } from '@cloudauth/firebase'
+import { configError, outcome } from './support.js'
 
 const PROJECT = 'acme-prod-1'
 const ISSUER = `https://securetoken.google.com/${PROJECT}`
@@ -38,25 +39,6 @@ afterEach(() => {
   vi.useRealTimers()
 })
 afterAll(() => server.close())
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-    return 'ok'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
-
-function configError(build: () => unknown): ConfigError {
-  try {
-    build()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('firebase() ID tokens', () => {
   // Made in beforeAll, after msw patched fetch: core keeps the fetch it sees at construction.
