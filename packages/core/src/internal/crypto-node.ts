@@ -23,8 +23,70 @@ function toKeyObject(material: KeyMaterial): KeyObject {
 }
 
 /**
+ * When a signature check runs on libuv's thread pool (the callback form of `crypto.verify`)
+ * instead of on the calling thread.
+ *
+ * On the pool a check costs a thread hop (CPU for the hand-over, and the caller waits for two
+ * wake-ups) but leaves the event loop free to parse the next request meanwhile, so several cores
+ * verify at once. That only pays when other checks are waiting, which a verifier cannot see while
+ * every check finishes synchronously. So:
+ * - while any check is on the pool, the next one goes there too: the callers are evidently
+ *   concurrent (they start checks before earlier ones finish), and a check run on the calling
+ *   thread then would hold the pool's results up behind it;
+ * - otherwise, now and then, one check goes to the pool as a probe. If another check starts while
+ *   it is there, the rule above takes over. If none does (a caller that waits for each result),
+ *   the next probe waits twice as long, from one in {@link MIN_PROBE_EVERY} up to one in
+ *   {@link MAX_PROBE_EVERY} checks, so such a caller runs almost entirely synchronously.
+ * The pool is libuv's (UV_THREADPOOL_SIZE threads, 4 by default), shared with fs and dns.
+ */
+const MIN_PROBE_EVERY = 64
+const MAX_PROBE_EVERY = 4096
+/** Our checks on the pool now. */
+let pooled = 0
+/** Whether a check started while another was on the pool, since the pool last drained. */
+let overlapped = false
+let probeEvery = MIN_PROBE_EVERY
+let untilProbe = MIN_PROBE_EVERY
+
+function onPool(): boolean {
+  if (pooled > 0) {
+    overlapped = true
+    return true
+  }
+  return --untilProbe <= 0
+}
+
+function leavePool(): void {
+  if (--pooled > 0) return
+  probeEvery = overlapped ? MIN_PROBE_EVERY : Math.min(probeEvery * 2, MAX_PROBE_EVERY)
+  untilProbe = probeEvery
+  overlapped = false
+}
+
+function verifyOnPool(
+  hash: string | null,
+  data: Buffer,
+  key: KeyObject,
+  signature: Uint8Array,
+): Promise<boolean> {
+  pooled++
+  return new Promise((resolve) => {
+    try {
+      verify(hash, data, key, signature, (error, ok) => {
+        leavePool()
+        resolve(error === null && ok)
+      })
+    } catch {
+      leavePool()
+      resolve(false)
+    }
+  })
+}
+
+/**
  * node:crypto signatures: keys become `KeyObject`s once, at import, and `crypto.verify` runs
- * synchronously, with no WebCrypto promise per verify.
+ * synchronously, or on libuv's pool when checks overlap (see {@link onPool}); never through
+ * WebCrypto's promise per verify.
  */
 export const backend: SignatureBackend = {
   name: 'node',
@@ -51,8 +113,10 @@ export const backend: SignatureBackend = {
   verify(alg, key, signingInput, signature) {
     const expected = ecSignatureLength(alg)
     if (expected !== undefined && signature.length !== expected) return false
+    const data = Buffer.from(signingInput, 'latin1')
+    if (onPool()) return verifyOnPool(HASH[alg], data, key as KeyObject, signature)
     try {
-      return verify(HASH[alg], Buffer.from(signingInput, 'latin1'), key as KeyObject, signature)
+      return verify(HASH[alg], data, key as KeyObject, signature)
     } catch {
       return false
     }
