@@ -30,6 +30,17 @@ interface CacheEntry<TClaims extends JwtClaims> {
   readonly key: KeyEntry | undefined
 }
 
+/**
+ * The verified-token cache is indexed by the last {@link CACHE_KEY_CHARS} characters of a token,
+ * inside its signature, where a signed token's characters are as good as random: a `Map` hashes
+ * every character of a string key, and hashing a whole 900-character token that arrived in a new
+ * request costs more than the rest of a cache hit. A hit still needs the whole token to be equal.
+ * Two tokens sharing a tail only take each other's slot (a miss, then a fresh verification).
+ */
+const CACHE_KEY_CHARS = 32
+const cacheKey = (token: string) =>
+  token.length > CACHE_KEY_CHARS ? token.slice(-CACHE_KEY_CHARS) : token
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function'
 }
@@ -255,7 +266,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     })
     // An entry never outlives exp (no tolerance added), nor its key: see the hit check below.
     if (cache !== undefined && alg !== 'none')
-      cache.set(token, { result, expiresAtMs: (claims.exp as number) * 1000, jwks, key })
+      cache.set(cacheKey(token), { result, expiresAtMs: (claims.exp as number) * 1000, jwks, key })
     return result
   }
 
@@ -267,8 +278,10 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
         throw new AuthError('malformed_token', `the token is longer than ${maxTokenBytes} bytes`)
       const nowMs = now()
       if (cache !== undefined) {
-        const hit = cache.get(token)
-        if (hit !== undefined) {
+        const key = cacheKey(token)
+        const hit = cache.get(key)
+        // A hit is the whole token, character for character: the index is only its tail.
+        if (hit !== undefined && hit.result.token === token) {
           // Served only while unexpired and while its key is still the one the issuer publishes.
           if (
             nowMs < hit.expiresAtMs &&
@@ -277,7 +290,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
             if (isRevoked !== undefined) await revoked(hit.result)
             return hit.result
           }
-          cache.delete(token)
+          cache.delete(key)
         }
       }
       const result = await verifyFresh(token, nowMs)
