@@ -20,19 +20,32 @@ function numericDate(
 
 /**
  * The registered time claims (RFC 7519 §4.1.4, §4.1.5, §4.1.6), with `tolerance` seconds of leeway.
- * `exp` is required: a bearer token that never expires is not accepted.
+ * `exp` is required: a bearer token that never expires is not accepted. With `maxAge` (seconds),
+ * `iat` is required too and the token expires `maxAge` after it, whatever its `exp` says.
  *
+ * @returns when the token stops being valid, in seconds (its `exp`, or earlier under `maxAge`)
  * @throws AuthError `invalid_claims`, `token_expired`, `token_not_yet_valid`
  */
-export function checkTimes(claims: JwtClaims, now: number, tolerance: number): void {
+export function checkTimes(
+  claims: JwtClaims,
+  now: number,
+  tolerance: number,
+  maxAge?: number,
+): number {
   const exp = numericDate(claims, 'exp', true) as number
   const nbf = numericDate(claims, 'nbf', false)
-  const iat = numericDate(claims, 'iat', false)
+  const iat = numericDate(claims, 'iat', maxAge !== undefined)
   if (now - tolerance >= exp) throw new AuthError('token_expired', 'the token has expired')
   if (nbf !== undefined && now + tolerance < nbf)
     throw new AuthError('token_not_yet_valid', 'the token is not valid yet (nbf)')
   if (iat !== undefined && now + tolerance < iat)
     throw new AuthError('token_not_yet_valid', 'the token was issued in the future (iat)')
+  if (maxAge === undefined || iat === undefined) return exp
+  const end = iat + maxAge
+  if (now - tolerance >= end) {
+    throw new AuthError('token_expired', 'the token is older than the accepted maximum age (iat)')
+  }
+  return Math.min(exp, end)
 }
 
 /**

@@ -124,7 +124,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
   options: VerifierOptions<TClaims> | Provider<TClaims>,
 ): Verifier<TClaims> {
   const resolved = resolveOptions<TClaims>(options)
-  const { issuers, clockTolerance, maxTokenBytes, typ, settings, now } = resolved
+  const { issuers, clockTolerance, maxTokenAge, maxTokenBytes, typ, settings, now } = resolved
   const { validate, isRevoked, toUser } = options
   const onEvent = options.onEvent
   const emit = (event: VerifierEvent) => {
@@ -246,7 +246,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     }
 
     const nowSeconds = nowMs / 1000
-    checkTimes(claims, nowSeconds, clockTolerance)
+    const validUntil = checkTimes(claims, nowSeconds, clockTolerance, maxTokenAge)
     if (issuer.audience !== null) checkAudience(claims, issuer.audience)
     if (claims.sub !== undefined && typeof claims.sub !== 'string')
       throw new AuthError('invalid_claims', 'the sub claim is not a string')
@@ -266,7 +266,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     })
     // An entry never outlives exp (no tolerance added), nor its key: see the hit check below.
     if (cache !== undefined && alg !== 'none')
-      cache.set(cacheKey(token), { result, expiresAtMs: (claims.exp as number) * 1000, jwks, key })
+      cache.set(cacheKey(token), { result, expiresAtMs: validUntil * 1000, jwks, key })
     return result
   }
 

@@ -3,6 +3,7 @@ import type { JwtClaims, VerifierTuning } from './types.js'
 // A Record, not a list: a member added to VerifierTuning and forgotten here fails to compile.
 const TUNING: Readonly<Record<keyof VerifierTuning, true>> = {
   clockTolerance: true,
+  maxTokenAge: true,
   maxTokenBytes: true,
   isRevoked: true,
   fetch: true,

@@ -289,6 +289,10 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
       true,
     ),
     maxTokenBytes: positive('maxTokenBytes', options.maxTokenBytes, DEFAULTS.maxTokenBytes),
+    maxTokenAge:
+      options.maxTokenAge === undefined
+        ? undefined
+        : positive('maxTokenAge', options.maxTokenAge, 0),
     typ:
       typ === undefined
         ? undefined

@@ -158,7 +158,15 @@ export type VerifierEvent =
  */
 export type VerifierTuning<TClaims extends JwtClaims = JwtClaims> = Pick<
   VerifierOptions<TClaims>,
-  'clockTolerance' | 'maxTokenBytes' | 'isRevoked' | 'fetch' | 'jwks' | 'cache' | 'onEvent' | 'now'
+  | 'clockTolerance'
+  | 'maxTokenAge'
+  | 'maxTokenBytes'
+  | 'isRevoked'
+  | 'fetch'
+  | 'jwks'
+  | 'cache'
+  | 'onEvent'
+  | 'now'
 >
 
 /** Options of {@link createVerifier}. */
@@ -169,6 +177,11 @@ export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
   readonly algorithms?: readonly Algorithm[]
   /** Leeway in seconds for `exp`, `nbf` and `iat` (RFC 7519 §4.1.4). Default 5. */
   readonly clockTolerance?: number
+  /**
+   * Oldest token accepted, in seconds after its `iat` (which becomes required), whatever its `exp`
+   * says: a cap on lifetimes an issuer may set too long. Default: none (only `exp` counts).
+   */
+  readonly maxTokenAge?: number
   /** Longest token accepted, in bytes; checked before any parsing. Default 8,192. */
   readonly maxTokenBytes?: number
   /**
