@@ -19,11 +19,18 @@ const SCHEME = /^bearer(?: |$)/i
  * @throws AuthError `invalid_request`
  */
 export function bearer(): TokenSource {
+  // The last well-formed value and its token. Checking the token's characters costs about 1 ns
+  // each (a microsecond for a 900-character JWT); a client that sends the same header as the
+  // previous request, as a busy client does for the hour its token lives, gets the answer from one
+  // string comparison, which fails within the first few differing characters otherwise.
+  let lastValue = ''
+  let lastToken = ''
   return {
     description: 'Authorization header',
     read(request) {
       const value = request.header('authorization')
       if (value === undefined || value === '') return undefined
+      if (value === lastValue) return lastToken
       const match = CREDENTIALS.exec(value)
       if (match === null) {
         if (!SCHEME.test(value)) return undefined
@@ -32,7 +39,10 @@ export function bearer(): TokenSource {
           'the Authorization header is not of the form "Bearer <token>"',
         )
       }
-      return match[1]
+      const token = match[1] as string
+      lastValue = value
+      lastToken = token
+      return token
     },
   }
 }
