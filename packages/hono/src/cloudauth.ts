@@ -28,6 +28,7 @@ import type {
   UserVariables,
 } from './auth-variables.js'
 import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
+import { tokenRequest } from './internal/token-request.js'
 
 /**
  * What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options.
@@ -163,7 +164,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
       let verified = c.get('auth')
       try {
         if (verified === undefined || !verifiedHere.has(verified)) {
-          verified = await verifier.verify(extractToken(c.req, sources))
+          verified = await verifier.verify(extractToken(tokenRequest(c), sources))
           verifiedHere.add(verified)
           c.set('auth', verified)
         }
@@ -185,7 +186,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
     const memo = c.get('auth')
     if (memo === undefined || !verifiedHere.has(memo)) {
       try {
-        const verified = await verifier.verify(extractToken(c.req, sources))
+        const verified = await verifier.verify(extractToken(tokenRequest(c), sources))
         verifiedHere.add(verified)
         c.set('auth', verified)
       } catch (error) {
