@@ -4,8 +4,11 @@ import type { JsonWebKeySet } from '@cloudauth/core'
 import { firstMessage, forkTs } from './child.js'
 
 export type Framework = 'hono' | 'express'
-/** `peer` is hono/jwk for Hono and express-oauth2-jwt-bearer for Express. */
-export type HttpAuth = 'none' | 'peer' | 'cloudauth'
+/**
+ * `peer` is hono/jwk for Hono and express-oauth2-jwt-bearer for Express; `passthrough` is an async
+ * middleware that only calls next() (Hono only: it shows what any middleware costs there).
+ */
+export type HttpAuth = 'none' | 'passthrough' | 'peer' | 'cloudauth'
 export type HttpTokens = 'repeated' | 'distinct' | 'none'
 
 export interface ServerSpec {
@@ -39,6 +42,9 @@ export const httpKey = (row: HttpRow) => `${row.framework}|${row.auth}|${row.tok
 
 export const HTTP_ROWS: readonly HttpRow[] = (['hono', 'express'] as const).flatMap((framework) => [
   { framework, auth: 'none' as const, tokens: 'none' as const },
+  ...(framework === 'hono'
+    ? [{ framework, auth: 'passthrough' as const, tokens: 'none' as const }]
+    : []),
   { framework, auth: 'peer' as const, tokens: 'repeated' as const },
   { framework, auth: 'peer' as const, tokens: 'distinct' as const },
   { framework, auth: 'cloudauth' as const, tokens: 'repeated' as const },
@@ -71,7 +77,9 @@ async function load(
     url: `http://127.0.0.1:${server.port}/api/hello`,
     connections,
     duration: seconds,
-    headers: row.tokens === 'repeated' ? { authorization: `Bearer ${tokens[0]!}` } : {},
+    // Rows without auth get the same request as the repeated-token rows, header unread: only the
+    // middleware differs between them.
+    headers: row.tokens === 'distinct' ? {} : { authorization: `Bearer ${tokens[0]!}` },
     requests:
       row.tokens === 'distinct'
         ? [

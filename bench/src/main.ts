@@ -3,13 +3,14 @@
  * Hono and Express, and the heap after a million distinct tokens, all in one run.
  *
  * Flags: --quick (fewer, shorter rounds; 100,000 tokens for the heap), --only verify,http,heap,
- * --out FILE (also write the report there).
+ * --out FILE (also write the report there), --wait-idle SECONDS (on a shared machine, first wait until
+ * the CPUs have been idle for a few seconds).
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { runHeap } from './heap.js'
 import { runHttp } from './http.js'
-import { load, machine } from './machine.js'
+import { load, machine, waitForIdle } from './machine.js'
 import { runMicro } from './micro.js'
 import { render } from './report.js'
 import { SUBJECTS } from './subjects.js'
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', default: 'verify,http,heap' },
     out: { type: 'string' },
+    'wait-idle': { type: 'string' },
   },
 })
 const quick = values.quick
@@ -36,7 +38,7 @@ const settings = quick
     }
   : {
       runs: 5,
-      durationMs: 400,
+      durationMs: 300,
       warmupMs: 150,
       httpRuns: 3,
       httpSeconds: 3,
@@ -48,6 +50,11 @@ const POOL = 12_000
 const CONNECTIONS = 64
 
 const progress = (message: string) => console.error(`[bench] ${message}`)
+if (values['wait-idle'] !== undefined) {
+  const limit = Number(values['wait-idle'])
+  progress(`waiting up to ${limit} s for the CPUs to be idle`)
+  progress((await waitForIdle(limit * 1000)) ? 'idle' : 'still busy: measuring anyway')
+}
 const started = performance.now()
 const loadBefore = load()
 

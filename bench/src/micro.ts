@@ -18,6 +18,8 @@ export interface MicroOptions {
   readonly keys: Readonly<Record<BenchAlg, BenchKey>>
   /** Distinct tokens per algorithm, more than cloudauth's cache holds. */
   readonly pools: Readonly<Record<BenchAlg, readonly string[]>>
+  /** Default both. */
+  readonly algs?: readonly BenchAlg[]
   readonly runs: number
   readonly durationMs: number
   readonly warmupMs: number
@@ -93,7 +95,7 @@ async function inFlight(instance: Instance, lanes: number, durationMs: number): 
 export async function runMicro(options: MicroOptions): Promise<MicroResults> {
   const { subjects, keys, pools, runs, durationMs, warmupMs } = options
   const cells: (MicroCell & { readonly instance: Instance })[] = []
-  for (const alg of ['RS256', 'ES256'] as const) {
+  for (const alg of options.algs ?? (['RS256', 'ES256'] as const)) {
     for (const subject of subjects) {
       for (const mode of ['cold', 'warm'] as const) {
         // One instance per token mode, so a warm run never sees the cold run's cache and back.

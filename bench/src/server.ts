@@ -7,15 +7,9 @@ import type { AddressInfo } from 'node:net'
 import { Hono } from 'hono'
 import { jwk } from 'hono/jwk'
 import { serve } from '@hono/node-server'
-import express, { type Request, type RequestHandler } from 'express'
-import {
-  bearer,
-  createVerifier,
-  extractToken,
-  toErrorResponse,
-  type JsonWebKeySet,
-  type VerifiedToken,
-} from '@cloudauth/core'
+import express, { type RequestHandler } from 'express'
+import type { JsonWebKeySet, VerifiedToken } from '@cloudauth/core'
+import { cloudauth as expressCloudauth } from '@cloudauth/express'
 import { cloudauth as honoCloudauth } from '@cloudauth/hono'
 import { AUDIENCE, ISSUER } from './tokens.js'
 import type { ServerSpec } from './http.js'
@@ -83,40 +77,14 @@ function startHono(): void {
     app.use('/api/*', auth.verify())
     app.get('/api/hello', (c) => c.json({ ok: true, sub: c.get('auth')?.claims.sub }))
   } else {
+    if (spec.auth === 'passthrough') {
+      app.use('/api/*', async (_c, next) => {
+        await next()
+      })
+    }
     app.get('/api/hello', (c) => c.json({ ok: true, sub: undefined }))
   }
   serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port))
-}
-
-/**
- * cloudauth in Express through core, as the binding does it: used while @cloudauth/express
- * has no middleware to import.
- */
-function coreExpressMiddleware(): RequestHandler {
-  const verifier = createVerifier(verifierOptions)
-  const sources = [bearer()]
-  return (req, res, next) => {
-    const request = { header: (name: string) => req.get(name) }
-    let token: string
-    try {
-      token = extractToken(request, sources)
-    } catch (error) {
-      fail(error, res)
-      return
-    }
-    verifier.verify(token).then(
-      (verified) => {
-        ;(req as Request & { auth?: VerifiedToken }).auth = verified
-        next()
-      },
-      (error: unknown) => fail(error, res),
-    )
-  }
-}
-
-function fail(error: unknown, res: express.Response): void {
-  const { status, headers, body } = toErrorResponse(error, { realm: 'api' })
-  res.status(status).set(headers).json(body)
 }
 
 async function startExpress(): Promise<void> {
@@ -131,13 +99,15 @@ async function startExpress(): Promise<void> {
       oauth2JwtBearer({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'RS256' }),
     )
     app.get('/api/hello', (req, res) => {
-      const auth = (req as Request & { auth?: { payload: { sub?: string } } }).auth
+      const auth = (req as unknown as { auth?: { payload: { sub?: string } } }).auth
       res.json({ ok: true, sub: auth?.payload.sub })
     })
   } else if (spec.auth === 'cloudauth') {
-    app.use('/api', await expressCloudauth())
+    wiring = '@cloudauth/express'
+    const auth = expressCloudauth(verifierOptions)
+    app.use('/api', auth.verify())
     app.get('/api/hello', (req, res) => {
-      res.json({ ok: true, sub: (req as Request & { auth?: VerifiedToken }).auth?.claims.sub })
+      res.json({ ok: true, sub: req.auth?.claims.sub })
     })
   } else {
     app.get('/api/hello', (_req, res) => {
@@ -145,24 +115,6 @@ async function startExpress(): Promise<void> {
     })
   }
   const server = app.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port))
-}
-
-/** The @cloudauth/express binding when it exports one, else the same wiring over core. */
-async function expressCloudauth(): Promise<RequestHandler> {
-  const name = '@cloudauth/express'
-  try {
-    const binding = (await import(name)) as {
-      cloudauth?: (source: unknown) => { verify(): RequestHandler }
-    }
-    if (typeof binding.cloudauth === 'function') {
-      wiring = '@cloudauth/express'
-      return binding.cloudauth(verifierOptions).verify()
-    }
-  } catch {
-    // not written yet
-  }
-  wiring = '@cloudauth/core (no Express binding yet)'
-  return coreExpressMiddleware()
 }
 
 if (spec.framework === 'hono') startHono()

@@ -157,6 +157,22 @@ export const cloudauth: Subject = {
   },
 }
 
+export const cloudauthNoCache: Subject = {
+  id: 'cloudauth-nocache',
+  label: 'cloudauth createVerifier, cache: false',
+  kind: 'cloudauth',
+  concurrency: [1, 64],
+  prepare(key) {
+    // The cost of the cache on the cold path: the same verifier keeping nothing.
+    const verifier = createVerifier({
+      issuers: { issuer: ISSUER, jwks: key.jwks, audience: AUDIENCE },
+      algorithms: [key.alg],
+      cache: false,
+    })
+    return { sync: false, verify: (token) => verifier.verify(token) }
+  },
+}
+
 export const SUBJECTS: readonly Subject[] = [
   floorSync,
   floorCallback,
@@ -164,4 +180,5 @@ export const SUBJECTS: readonly Subject[] = [
   awsJwtVerify,
   honoJwk,
   cloudauth,
+  cloudauthNoCache,
 ]
