@@ -19,6 +19,7 @@ export type { ConfigProblem } from './config/config-problems.js'
 export { readEnv } from './config/read-env.js'
 export type { EnvReader, EnvSource } from './config/read-env.js'
 export { claimNames } from './config/claim-names.js'
+export { insecureUrlProblem } from './config/insecure-url-problem.js'
 export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
   Algorithm,

@@ -1,3 +1,4 @@
+import { insecureUrlProblem } from '@cloudauth/core'
 /**
  * Configuration rules shared by `auth0()` and `auth0FromEnv()`. Each returns why a value is wrong,
  * or `undefined`, so `auth0FromEnv()` can gather every problem before it throws. Messages never
@@ -6,7 +7,6 @@
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?'
 const HOST = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)+${LABEL}$`, 'i')
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** An Auth0 tenant or custom domain: a bare host name such as `acme.eu.auth0.com`. */
 export function domainProblem(value: unknown): string | undefined {
@@ -32,8 +32,8 @@ export function issuerProblem(value: unknown): string | undefined {
   } catch {
     return 'must be an absolute URL such as https://login.example.com/'
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
-    return 'must use https (http only for 127.0.0.1, localhost or [::1])'
+  const insecure = insecureUrlProblem(url)
+  if (insecure !== undefined) return insecure
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
     return 'must not carry a query, fragment or credentials'
   return undefined

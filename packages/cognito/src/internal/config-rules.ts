@@ -1,3 +1,4 @@
+import { insecureUrlProblem } from '@cloudauth/core'
 // AWS regions: two-letter area, one or more words, a number (us-east-1, us-gov-west-1, ap-southeast-4).
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 // AWS's own pattern for a user pool id is [\w-]+_[0-9a-zA-Z]+, with the region before the underscore.
@@ -6,7 +7,6 @@ const AWS_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/
 const LOCAL_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/
 // AWS's pattern for an app client id is [\w+]+, at most 128 characters.
 const CLIENT_ID = /^[\w+]{1,128}$/
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /**
  * Stands in for an endpoint that failed its own check, so that pool ids are still checked as an
@@ -72,8 +72,8 @@ export function parseEndpoint(
   } catch {
     return { problem: 'must be an absolute URL such as http://127.0.0.1:9229' }
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
-    return { problem: 'must use https (http only for 127.0.0.1, localhost or [::1])' }
+  const insecure = insecureUrlProblem(url)
+  if (insecure !== undefined) return { problem: insecure }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
     return { problem: 'must not carry credentials, a query or a fragment' }
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }

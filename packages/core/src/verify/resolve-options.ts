@@ -1,3 +1,4 @@
+import { insecureUrlProblem } from '../config/insecure-url-problem.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { JwksSettings } from '../keys/jwks-cache.js'
 import { staticKeySet } from '../keys/key-set.js'
@@ -94,8 +95,6 @@ function checkClaimList(option: string, list: readonly string[]): readonly strin
   return list
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
-
 function checkJwksUri(option: string, uri: string): string {
   let url: URL
   try {
@@ -103,10 +102,8 @@ function checkJwksUri(option: string, uri: string): string {
   } catch {
     throw new ConfigError(option, 'must be an absolute URL')
   }
-  // Keys fetched over plain HTTP can be swapped in transit; only a local issuer may use it.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new ConfigError(option, 'must use https (http only for 127.0.0.1, localhost or [::1])')
-  }
+  const problem = insecureUrlProblem(url)
+  if (problem !== undefined) throw new ConfigError(option, problem)
   return url.href
 }
 
