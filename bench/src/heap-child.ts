@@ -4,7 +4,7 @@
  * GC at checkpoints. ES256 because minting a million RSA signatures would take minutes; the
  * cached entry does not depend on the algorithm beyond the signature's length.
  */
-import { createVerifier } from '@cloudauth/core'
+import { DEFAULTS, createVerifier } from '@cloudauth/core'
 import { AUDIENCE, ISSUER, Minter, generateKey } from './tokens.js'
 
 export interface HeapReport {
@@ -64,7 +64,7 @@ while (done < total) {
 await minter.close()
 const report: HeapReport = {
   tokens: done,
-  cacheEntries: 10_000,
+  cacheEntries: DEFAULTS.cacheEntries,
   baselineBytes,
   points,
   seconds: (performance.now() - started) / 1000,
