@@ -6,6 +6,7 @@ import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/chec
 import { parseToken } from '../internal/parse-token.js'
 import { backend } from '#crypto'
 import type { Provider } from './provider.js'
+import { userFromClaims } from './user-from-claims.js'
 import { resolveOptions, type ResolvedIssuer } from './resolve-options.js'
 import type {
   Algorithm,
@@ -305,15 +306,8 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
 
   const provider = resolved.provider
   function user(verified: VerifiedToken<TClaims>): User<TClaims> {
-    if (toUser !== undefined) return toUser(verified)
-    const { claims } = verified
-    return Object.freeze({
-      kind: 'user' as const,
-      id: typeof claims.sub === 'string' ? claims.sub : '',
-      groups: verified.groups,
-      provider,
-      claims,
-    })
+    // Without a provider's mapping, the OIDC standard claims (OpenID Connect Core §5.1).
+    return toUser === undefined ? userFromClaims(verified, { provider }) : toUser(verified)
   }
 
   return Object.freeze({
