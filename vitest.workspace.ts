@@ -2,6 +2,8 @@
  * The single list of test projects: one per package and example.
  * vitest 4 reads projects from `test.projects`; `vitest.config.ts` imports this list.
  */
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 
@@ -20,6 +22,15 @@ const webCrypto = fileURLToPath(
   new URL('./packages/core/src/internal/crypto-web.ts', import.meta.url),
 )
 
+// Express 4, installed under the alias `express4` in packages/express: the express suite runs against
+// it too, with `express` resolving to its folder (so `express/...` subpaths follow), since the peer
+// range promises both majors. `EXPRESS_MAJOR` lets a test check which one it really loaded.
+const express4 = dirname(
+  createRequire(new URL('./packages/express/package.json', import.meta.url)).resolve(
+    'express4/package.json',
+  ),
+)
+
 const projects: TestProjectInlineConfiguration[] = [
   project('core', 'packages/core'),
   { ...project('core-web', 'packages/core'), resolve: { alias: { '#crypto': webCrypto } } },
@@ -28,7 +39,11 @@ const projects: TestProjectInlineConfiguration[] = [
   project('auth0', 'packages/auth0'),
   project('firebase', 'packages/firebase'),
   project('hono', 'packages/hono'),
-  project('express', 'packages/express'),
+  project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
+  {
+    ...project('express-4', 'packages/express', { env: { EXPRESS_MAJOR: '4' } }),
+    resolve: { alias: { express: express4 } },
+  },
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
   project('security', 'security'),
