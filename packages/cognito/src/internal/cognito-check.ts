@@ -33,7 +33,8 @@ export function cognitoCheck(
   then: ClaimsCheck | undefined,
 ): ClaimsCheck {
   const accepted = new Set(clients)
-  return async (claims: JwtClaims, header, context) => {
+  // Synchronous unless the app's own check is not: the verifier then adds no promise per token.
+  return (claims: JwtClaims, header, context) => {
     const use = claims.token_use
     if (use !== 'access' && use !== 'id')
       throw new AuthError('invalid_token_use', 'the token_use claim is missing or not access or id')
@@ -62,6 +63,6 @@ export function cognitoCheck(
         `the claims of this Cognito ${use === 'access' ? 'access' : 'ID'} token are not as expected at: ${failingPaths(parsed.error)}`,
       )
 
-    if (then !== undefined) await then(claims, header, context)
+    return then === undefined ? undefined : then(claims, header, context)
   }
 }
