@@ -8,7 +8,7 @@ import type { FirebaseIdClaims } from '@cloudauth/firebase'
 export interface AppConfig<TClaims extends CognitoClaims = CognitoClaims> {
   /**
    * The API's users: Cognito access tokens (`cognito({ ..., tokenUse: 'access' })`, or
-   * `cognitoFromEnv()` with `COGNITO_TOKEN_USE=access`).
+   * `cognitoFromEnv(env, { tokenUse: 'access' })`).
    */
   readonly cognito: CloudAuthSource<TClaims>
   /**

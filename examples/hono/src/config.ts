@@ -46,7 +46,7 @@ export function offlineConfig(issuer: DevIssuer): AppConfig<CognitoAccessClaims>
  * |---|---|
  * | `COGNITO_USER_POOL_ID` | the user pool, e.g. `eu-west-1_AbCdEf123` |
  * | `COGNITO_CLIENT_ID` | the app client id(s), comma-separated |
- * | `COGNITO_TOKEN_USE` | default `access`: this API takes access tokens |
+ * | `COGNITO_TOKEN_USE` | optional; this API takes access tokens, so if set it must be `access` |
  * | `COGNITO_REGION` | default: the pool id's prefix |
  * | `FIREBASE_PROJECT_ID` | optional: mounts `/firebase/me` for that project |
  *
@@ -56,11 +56,12 @@ export function offlineConfig(issuer: DevIssuer): AppConfig<CognitoAccessClaims>
  * ```
  * @throws ConfigError listing every missing or invalid variable (values are never echoed)
  */
-export function configFromEnv(env: Env): AppConfig | undefined {
+export function configFromEnv(env: Env): AppConfig<CognitoAccessClaims> | undefined {
   if (blank(env['COGNITO_USER_POOL_ID'])) return undefined
-  const cognitoEnv = { ...env, COGNITO_TOKEN_USE: env['COGNITO_TOKEN_USE'] ?? 'access' }
   return {
-    cognito: cognitoFromEnv(cognitoEnv),
+    // This API takes access tokens: fixed here, so COGNITO_TOKEN_USE=id cannot widen it (if set,
+    // the variable must agree), and the handlers see access-token claims.
+    cognito: cognitoFromEnv(env, { tokenUse: 'access' }),
     ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv(env) }),
   }
 }

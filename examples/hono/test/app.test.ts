@@ -160,6 +160,16 @@ describe('example-hono: configuration from the environment', () => {
     expect((await app.request('/api/users')).status).toBe(401)
   })
 
+  it('takes access tokens only: COGNITO_TOKEN_USE=id is a ConfigError, not a wider API', () => {
+    expect(() =>
+      configFromEnv({
+        COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+        COGNITO_CLIENT_ID: 'exampleclient1',
+        COGNITO_TOKEN_USE: 'id',
+      }),
+    ).toThrow(/COGNITO_TOKEN_USE/)
+  })
+
   it('reports missing variables as a ConfigError', () => {
     expect(() => configFromEnv({ COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123' })).toThrow(
       ConfigError,
