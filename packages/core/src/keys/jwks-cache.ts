@@ -63,12 +63,12 @@ export class JwksCache {
   }
 
   /**
-   * The key for `kid` if held and usable now, without waiting: the cache-hit check. Past freshness
+   * The key for `kid` if held and usable at `now` (the caller's clock reading, ms), without waiting:
+   * the cache-hit check. Past freshness
    * it starts a background refresh, as `getKey` does: otherwise a token served only from the
    * verified-token cache would never refresh the set, and a key rotated out would keep verifying.
    */
-  peek(kid: string): KeyEntry | undefined {
-    const now = this.context.now()
+  peek(kid: string, now: number): KeyEntry | undefined {
     if (!this.loaded || now >= this.usableUntil) return undefined
     if (now >= this.freshUntil) this.refreshInBackground(now)
     return this.keys.get(kid)

@@ -286,7 +286,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
           // Served only while unexpired and while its key is still the one the issuer publishes.
           if (
             nowMs < hit.expiresAtMs &&
-            hit.jwks?.peek(hit.result.header.kid as string) === hit.key
+            hit.jwks?.peek(hit.result.header.kid as string, nowMs) === hit.key
           ) {
             if (isRevoked !== undefined) await revoked(hit.result)
             return hit.result
