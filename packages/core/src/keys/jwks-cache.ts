@@ -64,9 +64,9 @@ export class JwksCache {
 
   /**
    * The key for `kid` if held and usable at `now` (the caller's clock reading, ms), without waiting:
-   * the cache-hit check. Past freshness
-   * it starts a background refresh, as `getKey` does: otherwise a token served only from the
-   * verified-token cache would never refresh the set, and a key rotated out would keep verifying.
+   * the cache-hit check. Past freshness it starts a background refresh, as `getKey` does: otherwise
+   * a token served only from the verified-token cache would never refresh the set, and a key
+   * rotated out would keep verifying.
    */
   peek(kid: string, now: number): KeyEntry | undefined {
     if (!this.loaded || now >= this.usableUntil) return undefined
