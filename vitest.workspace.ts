@@ -44,6 +44,7 @@ const projects: TestProjectInlineConfiguration[] = [
     ...project('express-4', 'packages/express', { env: { EXPRESS_MAJOR: '4' } }),
     resolve: { alias: { express: express4 } },
   },
+  project('login', 'packages/login'),
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
   project('security', 'security'),
