@@ -78,7 +78,11 @@ export function toLoginError(error: unknown, during: string): LoginError {
       cause: error,
     })
   }
-  if (error instanceof oauth.OperationProcessingError && ID_TOKEN_CODES.has(error.code ?? '')) {
+  if (
+    error instanceof oauth.OperationProcessingError &&
+    (ID_TOKEN_CODES.has(error.code ?? '') ||
+      (error.code === oauth.INVALID_RESPONSE && error.message.includes('"id_token"')))
+  ) {
     return new LoginError('invalid_id_token', `the ID token of the ${during} is not valid`, {
       cause: error,
     })

@@ -701,7 +701,6 @@ export function createLogin(options: CreateLoginOptions): Login {
       )
       result = await oauth.processAuthorizationCodeResponse(as, client, response, {
         expectedNonce: n,
-        requireIdToken: true,
       })
     } catch (error) {
       throw toLoginError(error, 'token request')
