@@ -24,7 +24,8 @@ export class Jar {
 
   absorb(response: Response): void {
     for (const cookie of setCookies(response)) {
-      if (/Max-Age=0/.test(cookie.attributes)) this.cookies.delete(cookie.name)
+      if (/Max-Age=0|expires=Thu, 01 Jan 1970/i.test(cookie.attributes))
+        this.cookies.delete(cookie.name)
       else this.cookies.set(cookie.name, cookie.value)
     }
   }
