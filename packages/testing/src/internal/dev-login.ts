@@ -317,8 +317,9 @@ export function createDevLogin(options: DevLoginOptions) {
         response.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
+          // No form-action: browsers apply it to the redirect back to the app after the POST.
           'content-security-policy':
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
           'x-frame-options': 'DENY',
         })
         response.end(html)
