@@ -375,6 +375,52 @@ describe('the ID token and the token endpoint', () => {
     expect(jar.cookies.has('__Host-cloudauth.session')).toBe(false)
   })
 
+  it('refuses a callback without a code, or with the iss of another issuer', async () => {
+    idp()
+    const login = makeLogin()
+    const jar = new Jar()
+    const start = await httpsApp(login, jar, '/auth/login')
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!
+    const noCode = await httpsApp(login, jar.clone(), `/auth/callback?state=${state}`)
+    expect(noCode.status).toBe(400)
+    expect(((await noCode.json()) as { error: string }).error).toBe('invalid_callback')
+    const mixUp = await httpsApp(
+      login,
+      jar.clone(),
+      `/auth/callback?code=c&state=${state}&iss=${encodeURIComponent('https://evil.example.com')}`,
+    )
+    expect(mixUp.status).toBe(400)
+    expect(evilCalls).toBe(0)
+  })
+
+  it('caches userinfo briefly per session', async () => {
+    idp()
+    let calls = 0
+    server.use(
+      http.get(`${IDP}/userinfo`, () => {
+        calls++
+        return HttpResponse.json({ sub: 'user-1', email: 'user-1@example.com' })
+      }),
+    )
+    const login = makeLogin()
+    const jar = new Jar()
+    const { nonce, run } = await callback(login, jar)
+    tokenAnswer = () => tokens(nonce)
+    await run()
+    const first = await httpsApp(login, jar, '/auth/me')
+    expect(await first.json()).toEqual({ sub: 'user-1', email: 'user-1@example.com' })
+    expect((await httpsApp(login, jar, '/auth/me')).status).toBe(200)
+    expect(calls).toBe(1)
+    // userinfo for another user than the session's is refused (OIDC Core §5.3.2).
+    server.use(http.get(`${IDP}/userinfo`, () => HttpResponse.json({ sub: 'someone-else' })))
+    const other = makeLogin()
+    const jar2 = new Jar()
+    const second = await callback(other, jar2)
+    tokenAnswer = () => tokens(second.nonce)
+    await second.run()
+    expect((await httpsApp(other, jar2, '/auth/me')).status).toBe(503)
+  })
+
   it('refuses an answer without an ID token', async () => {
     idp()
     const login = makeLogin()

@@ -688,8 +688,18 @@ export function createLogin(options: CreateLoginOptions): Login {
     }
     const as = await metadata()
     let result: oauth.TokenEndpointResponse
+    let params: URLSearchParams
     try {
-      const params = oauth.validateAuthResponse(as, client, url, state)
+      params = oauth.validateAuthResponse(as, client, url, state)
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) throw toLoginError(error, 'login')
+      // RFC 6749 §4.1.2, RFC 9207: no code, a second state, or an `iss` of another issuer.
+      throw new LoginError('invalid_callback', 'the callback is malformed', { cause: error })
+    }
+    if ((params.get('code') ?? '') === '') {
+      throw new LoginError('invalid_callback', 'the callback has no code')
+    }
+    try {
       const response = await oauth.authorizationCodeGrantRequest(
         as,
         client,
