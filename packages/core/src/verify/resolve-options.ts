@@ -273,7 +273,8 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
   }
   // Without an injected fetch, look globalThis.fetch up at call time: a verifier built before a
   // test's msw server (or an app's instrumentation) patches fetch must still go through the patch.
-  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetchImpl: typeof fetch =
+    options.fetch ?? ((input, init) => globalThis.fetch(input, { ...init, redirect: 'manual' }))
   if (options.fetch === undefined && typeof globalThis.fetch !== 'function')
     throw new ConfigError('fetch', 'no fetch is available; pass one')
 
