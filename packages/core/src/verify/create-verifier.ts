@@ -3,6 +3,7 @@ import { LruCache } from '../cache/token-cache.js'
 import { JwksCache } from '../keys/jwks-cache.js'
 import type { KeyEntry } from '../keys/key-set.js'
 import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/check-claims.js'
+import { namesNestedJwt } from '../internal/nested-content-type.js'
 import { parseToken } from '../internal/parse-token.js'
 import { backend } from '#crypto'
 import type { Provider } from './provider.js'
@@ -80,9 +81,13 @@ function checkHeader(
   // RFC 7797: an unencoded payload (b64) is never accepted.
   if ('b64' in header)
     throw new AuthError('invalid_header', 'the b64 header parameter is not accepted')
-  // Nested JWTs (RFC 7519 §5.2 cty "JWT") are not unwrapped: the outer claims would be ignored.
-  if (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT') {
-    throw new AuthError('invalid_header', 'nested tokens (cty JWT) are not accepted')
+  // Nested JWTs (RFC 7519 §5.2 cty "JWT", in any spelling of the media type) are not unwrapped:
+  // the outer claims would be ignored. A cty that is not a string names no media type at all.
+  if (header.cty !== undefined) {
+    if (typeof header.cty !== 'string')
+      throw new AuthError('invalid_header', 'the cty header parameter is not a string')
+    if (namesNestedJwt(header.cty))
+      throw new AuthError('invalid_header', 'nested tokens (cty JWT) are not accepted')
   }
   if (typeof header.kid !== 'string' || header.kid === '')
     throw new AuthError('invalid_header', 'the token header has no kid')
