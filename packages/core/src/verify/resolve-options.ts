@@ -267,7 +267,18 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
     if (!Number.isInteger(cacheEntries))
       throw new ConfigError('cache.maxEntries', 'must be an integer')
   }
-  for (const hook of ['validate', 'isRevoked', 'onEvent', 'toUser', 'now', 'fetch'] as const) {
+  const devLog = options.devLog
+  if (devLog !== undefined && typeof devLog !== 'boolean' && typeof devLog !== 'function')
+    throw new ConfigError('devLog', 'must be true, false or a function that takes a line')
+  for (const hook of [
+    'validate',
+    'revalidate',
+    'isRevoked',
+    'onEvent',
+    'toUser',
+    'now',
+    'fetch',
+  ] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function')
       throw new ConfigError(hook, 'must be a function')
   }
