@@ -1,5 +1,5 @@
 /** A tiny browser for the tests: a cookie jar and the steps of a login through a real issuer page. */
-import type { Login } from '../src/index.js'
+import type { Login, SessionRequest } from '../src/index.js'
 
 export const APP = 'http://127.0.0.1:3000'
 export const SECRET_A = 'test-secret-a-made-for-these-tests-only-0123456789'
@@ -112,4 +112,9 @@ export async function logInThroughDevIssuer(
   const authorize = await startLogin(login, jar, returnTo)
   const callback = await signInAtDevIssuer(authorize.href, username)
   return app(login, jar, callback.pathname + callback.search)
+}
+
+/** A request view for the session helpers, typed (as the pipeline's RequestView provides them). */
+export function asView(view: SessionRequest): SessionRequest {
+  return view
 }

@@ -16,7 +16,7 @@ import {
   session,
   type LoginIssuer,
 } from '../src/index.js'
-import { Jar, SECRET_A } from './helpers.js'
+import { Jar, SECRET_A, asView } from './helpers.js'
 
 const APP_HTTPS = 'https://app.example.com'
 const IDP = 'https://idp.example.com'
@@ -352,7 +352,9 @@ describe('the ID token and the token endpoint', () => {
     expect(done.headers.getSetCookie().join()).toMatch(
       /__Host-cloudauth\.session=.*; Path=\/; .*HttpOnly; Secure; SameSite=Lax/,
     )
-    expect(await session(login).read({ header: () => jar.header() })).toBe('access-token-value-1')
+    expect(await session(login).read(asView({ header: () => jar.header() }))).toBe(
+      'access-token-value-1',
+    )
 
     const out = await httpsApp(login, jar, '/auth/logout', 'POST')
     expect(out.status).toBe(303)
@@ -488,7 +490,9 @@ describe('redirects and outages during issuer calls', () => {
     await run()
     tokenAnswer = () => new HttpResponse('bad gateway', { status: 502 })
     await expect(
-      session(login).read({ header: () => jar.header(), appendResponseHeader: () => undefined }),
+      session(login).read(
+        asView({ header: () => jar.header(), appendResponseHeader: () => undefined }),
+      ),
     ).rejects.toMatchObject({ name: 'AuthError', status: 503 })
   })
 
@@ -501,10 +505,12 @@ describe('redirects and outages during issuer calls', () => {
     await run()
     tokenAnswer = () => HttpResponse.json({ error: 'invalid_grant' }, { status: 400 })
     const appended: string[] = []
-    const token = await session(login).read({
-      header: () => jar.header(),
-      appendResponseHeader: (_name, value) => appended.push(value),
-    })
+    const token = await session(login).read(
+      asView({
+        header: () => jar.header(),
+        appendResponseHeader: (_name, value) => appended.push(value),
+      }),
+    )
     expect(token).toBeUndefined()
     expect(appended.some((line) => /^__Host-cloudauth\.session=; .*Max-Age=0/.test(line))).toBe(
       true,

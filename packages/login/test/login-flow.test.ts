@@ -17,6 +17,7 @@ import {
   Jar,
   SECRET_A,
   app,
+  asView,
   logInThroughDevIssuer,
   setCookies,
   signInAtDevIssuer,
@@ -141,9 +142,11 @@ describe('tokens from the session', () => {
     const jar = new Jar()
     await logInThroughDevIssuer(login, jar)
     const source = session(login)
-    const token = await source.read({
-      header: (name) => (name === 'cookie' ? jar.header() : undefined),
-    })
+    const token = await source.read(
+      asView({
+        header: (name) => (name === 'cookie' ? jar.header() : undefined),
+      }),
+    )
     expect(typeof token).toBe('string')
     const verifier = createVerifier({
       issuers: [
@@ -157,7 +160,7 @@ describe('tokens from the session', () => {
 
   it('gives no token without a session', async () => {
     const login = cognitoLogin(issuer)
-    expect(await session(login).read({ header: () => undefined })).toBeUndefined()
+    expect(await session(login).read(asView({ header: () => undefined }))).toBeUndefined()
   })
 
   it.each([
@@ -178,14 +181,16 @@ describe('tokens from the session', () => {
       // Every use refreshes (30 s tokens, 60 s leeway): five concurrent requests, one refresh.
       const appended: string[][] = [[], [], [], [], []]
       const tokens = await Promise.all(
-        appended.map((headers) =>
-          session(login).read({
-            header: (name) => (name === 'cookie' ? jar.header() : undefined),
-            appendResponseHeader: (name, value) => {
-              expect(name).toBe('Set-Cookie')
-              headers.push(value)
-            },
-          }),
+        appended.map(async (headers) =>
+          session(login).read(
+            asView({
+              header: (name) => (name === 'cookie' ? jar.header() : undefined),
+              appendResponseHeader: (name, value) => {
+                expect(name).toBe('Set-Cookie')
+                headers.push(value)
+              },
+            }),
+          ),
         ),
       )
       expect(events.filter((event) => event.type === 'refresh')).toHaveLength(1)

@@ -15,7 +15,7 @@ import {
   type SessionRecord,
   type SessionStore,
 } from '../src/index.js'
-import { APP, Jar, SECRET_A, app, logInThroughDevIssuer } from './helpers.js'
+import { APP, Jar, asView, SECRET_A, app, logInThroughDevIssuer } from './helpers.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis
@@ -113,10 +113,12 @@ describe('logins sharing Redis', () => {
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/)
     const before = JSON.parse((await io.get(`app:${id}`))!) as SessionRecord
     events.length = 0
-    const reads = Array.from({ length: 8 }, (_, i) =>
-      session(i % 2 === 0 ? a : b).read({
-        header: (name) => (name === 'cookie' ? jar.header() : undefined),
-      }),
+    const reads = Array.from({ length: 8 }, async (_, i) =>
+      session(i % 2 === 0 ? a : b).read(
+        asView({
+          header: (name) => (name === 'cookie' ? jar.header() : undefined),
+        }),
+      ),
     )
     const tokens = await Promise.all(reads)
     expect(events.filter((event) => event.type === 'refresh')).toHaveLength(1)

@@ -1,12 +1,6 @@
-import { AuthError } from '@cloudauth/core'
+import { AuthError, type TokenSource } from '@cloudauth/core'
 import { LoginError } from '../errors/login-error.js'
-import type { Login, SessionRequest } from '../login/create-login.js'
-
-/** A token source that reads the access token from the login session (async, per the pipeline). */
-export interface SessionTokenSource {
-  readonly description: string
-  read(request: SessionRequest): Promise<string | undefined>
-}
+import type { Login } from '../login/create-login.js'
 
 /**
  * The access token of the request's login session, for `tokenFrom`: `auth.verify()` and every
@@ -21,11 +15,12 @@ export interface SessionTokenSource {
  * ```
  * @throws AuthError `jwks_unavailable` (503, Retry-After) when a needed refresh cannot reach the issuer
  */
-export function session(login: Login): SessionTokenSource {
+export function session(login: Login): TokenSource {
   return {
     description: 'login session',
     async read(request) {
       try {
+        // The pipeline hands its RequestView, which has appendResponseHeader and memo.
         const current = await login.session(request)
         return current?.accessToken
       } catch (error) {
