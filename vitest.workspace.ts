@@ -47,6 +47,7 @@ const projects: TestProjectInlineConfiguration[] = [
   project('login', 'packages/login'),
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
+  project('example-login', 'examples/login'),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]
