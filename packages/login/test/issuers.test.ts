@@ -493,7 +493,24 @@ describe('redirects and outages during issuer calls', () => {
       session(login).read(
         asView({ header: () => jar.header(), appendResponseHeader: () => undefined }),
       ),
-    ).rejects.toMatchObject({ name: 'AuthError', status: 503 })
+    ).rejects.toMatchObject({ name: 'AuthError', code: 'principal_unavailable', status: 503 })
+  })
+
+  it('answers 503 from session(login) when the session store fails', async () => {
+    const broken = createLogin({
+      issuer: oidcIssuer({ issuer: IDP }),
+      clientId: CLIENT,
+      redirectUri: `${APP_HTTPS}/auth/callback`,
+      secrets: [SECRET_A],
+      store: {
+        ...memoryStore(),
+        get: () => Promise.reject(new Error('ECONNREFUSED')),
+      },
+    })
+    const id = 'a'.repeat(43)
+    await expect(
+      session(broken).read(asView({ header: () => `__Host-cloudauth.session=${id}` })),
+    ).rejects.toMatchObject({ name: 'AuthError', code: 'principal_unavailable', retryAfter: 5 })
   })
 
   it('ends the session when the issuer refuses the refresh token', async () => {

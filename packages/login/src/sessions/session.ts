@@ -1,4 +1,4 @@
-import { AuthError, type TokenSource } from '@cloudauth/core'
+import { AuthError, isAuthError, type TokenSource } from '@cloudauth/core'
 import { LoginError } from '../errors/login-error.js'
 import type { Login } from '../login/create-login.js'
 
@@ -13,7 +13,8 @@ import type { Login } from '../login/create-login.js'
  *   tokenFrom: [session(login), bearer()],
  * })
  * ```
- * @throws AuthError `jwks_unavailable` (503, Retry-After) when a needed refresh cannot reach the issuer
+ * @throws AuthError `principal_unavailable` (503, Retry-After) when a needed refresh cannot reach
+ *   the issuer or the session store fails
  */
 export function session(login: Login): TokenSource {
   return {
@@ -24,17 +25,18 @@ export function session(login: Login): TokenSource {
         const current = await login.session(request)
         return current?.accessToken
       } catch (error) {
-        if (error instanceof LoginError && error.code === 'issuer_unavailable') {
-          throw new AuthError(
-            'jwks_unavailable',
-            'the issuer could not refresh the login session',
-            {
-              cause: error,
-              retryAfter: error.retryAfter ?? 5,
-            },
-          )
-        }
-        throw error
+        if (isAuthError(error)) throw error
+        // An issuer that cannot refresh, or a session store that cannot answer, is an outage:
+        // 503 with Retry-After, never a logged-out user (and never a 500).
+        const retryAfter = error instanceof LoginError ? (error.retryAfter ?? 5) : 5
+        throw new AuthError(
+          'principal_unavailable',
+          'the login session could not be read or refreshed',
+          {
+            cause: error,
+            retryAfter,
+          },
+        )
       }
     },
   }
