@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { startOffline as startHonoExample } from '../examples/hono/src/offline.js'
 import { OFFLINE_CLIENT_ID } from '../examples/hono/src/config.js'
+import { startLoginExample, type LoginExample } from '../examples/login/src/start.js'
+import { scriptedLogin } from '../examples/login/src/scripted-login.js'
 import {
   startOffline as startExpressExample,
   TENANT_CLAIM,
@@ -179,6 +181,8 @@ export interface Step {
   /** Which token, in short (`none` when there is none). */
   readonly tokenLabel: string
   readonly token?: string
+  /** A `Cookie` header to send, read just before the request (a login session). */
+  readonly cookie?: () => string | undefined
   readonly expect: Expectation
   /** Runs just before the request (take the issuer down, say). */
   readonly before?: () => void | Promise<void>
@@ -244,6 +248,8 @@ async function runStep(step: Step): Promise<StepResult> {
   await step.before?.()
   const headers: Record<string, string> = { accept: 'application/json' }
   if (step.token !== undefined) headers['authorization'] = `Bearer ${step.token}`
+  const cookie = step.cookie?.()
+  if (cookie !== undefined) headers['cookie'] = cookie
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
   const body = await response.text()
   const answer = {
@@ -392,6 +398,8 @@ interface World {
   readonly express: ExpressExample
   /** A second Express app that has served nothing yet: its verifier holds no keys. */
   readonly cold: ExpressExample
+  /** examples/login: logs users in through its own dev issuer's login page. */
+  readonly login: LoginExample
   readonly events: KeyEvents
   mintCognito(options?: CognitoMint): string
   mintAuth0(options?: Auth0Mint): string
@@ -453,12 +461,15 @@ async function startWorld(): Promise<World> {
     stops.push(() => express.close())
     const cold = await expressFor('express-cold')
     stops.push(() => cold.close())
+    const login = await startLoginExample()
+    stops.push(() => login.close())
     return {
       issuerUrl: issuer.url,
       gate: opened,
       hono,
       express,
       cold,
+      login,
       events,
       mintCognito: (options = {}) =>
         issuer.mint({ shape: 'cognito', clientId: OFFLINE_CLIENT_ID, ...options }),
@@ -470,6 +481,31 @@ async function startWorld(): Promise<World> {
     await close()
     throw error
   }
+}
+
+function loginSteps(world: World): Step[] {
+  const login = { app: 'login', baseUrl: world.login.url }
+  const session: { cookie?: string } = {}
+  return [
+    {
+      ...login,
+      title: 'login example, no session',
+      path: '/api/me',
+      tokenLabel: 'none',
+      expect: { status: 401, challengeError: null },
+    },
+    {
+      ...login,
+      title: "logged in through the issuer's page",
+      path: '/api/me',
+      tokenLabel: 'session cookie (code + PKCE)',
+      before: async () => {
+        session.cookie = await scriptedLogin(world.login.url, 'demo-user')
+      },
+      cookie: () => session.cookie,
+      expect: { status: 200 },
+    },
+  ]
 }
 
 function walkThrough(world: World): Step[] {
@@ -700,8 +736,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     print(
       `  ${'express (cold)'.padEnd(16)} ${world.cold.app.url}  ${paint.dim('the same app, not used until the issuer is down')}`,
     )
+    print(
+      `  ${'login'.padEnd(16)} ${world.login.url}  ${paint.dim("examples/login: open it in a browser and log in through the dev issuer's page")}`,
+    )
     print()
-    const steps = walkThrough(world)
+    const steps = [...walkThrough(world), ...loginSteps(world)]
     for (const [index, step] of steps.entries()) {
       const result = await runStep(step)
       results.push(result)

@@ -36,11 +36,13 @@ describe('pnpm demo --once', () => {
       'express 200', // RBAC permissions
       'hono 200', // issuer down, keys held
       'express (cold) 503', // issuer down, none held
+      'login 401', // examples/login: no session
+      'login 200', // logged in through the dev issuer's page: the token comes from the session
     ])
-    const cold = run.results.at(-1)!
+    const cold = run.results[13]!
     expect(cold.retryAfter).toMatch(/^\d+$/)
-    expect(run.results.at(-2)!.notes.join(' ')).toContain('key refresh failed')
-    expect(output).toContain('All 14 answers were the expected ones.')
+    expect(run.results[12]!.notes.join(' ')).toContain('key refresh failed')
+    expect(output).toContain('All 16 answers were the expected ones.')
     // Not a terminal and colour off: plain text only.
     expect(output).not.toContain('\u001b[')
   })
@@ -59,7 +61,7 @@ describe('pnpm demo --once', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-    expect(stdout).toContain('All 14 answers were the expected ones.')
+    expect(stdout).toContain('All 16 answers were the expected ones.')
     expect(stdout).not.toContain('Serving until Ctrl-C')
   })
 })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { scriptedLogin } from '../src/scripted-login.js'
 import { startLoginExample, type LoginExample } from '../src/start.js'
 
 // The example as a user runs it: a real server and dev issuer on 127.0.0.1, driven with fetch and
@@ -70,5 +71,11 @@ describe('example-login', () => {
     const out = await go('/auth/logout', { method: 'POST' })
     expect(out.status).toBe(303)
     expect((await go('/api/me')).status).toBe(401)
+  })
+
+  it('scriptedLogin gives a session cookie the API accepts', async () => {
+    const cookie = await scriptedLogin(example.url, 'frank')
+    const me = await fetch(`${example.url}/api/me`, { headers: { cookie } })
+    expect(await me.json()).toMatchObject({ username: 'frank' })
   })
 })
