@@ -56,7 +56,7 @@ export function userFromClaims<TClaims extends JwtClaims>(
     options.emailVerified ?? (typeof claimed === 'boolean' ? claimed : undefined)
   const name = text(claims.name)
   const picture = text(claims.picture)
-  const user = {
+  return serialisable({
     kind: 'user' as const,
     id: text(claims.sub) ?? '',
     ...(username === undefined ? {} : { username }),
@@ -67,9 +67,17 @@ export function userFromClaims<TClaims extends JwtClaims>(
     groups: verified.groups,
     provider: options.provider,
     claims: verified.claims,
-  }
-  // JSON (`c.json(user)`, `res.json(user)`, logs) gets the normalised fields only: never `kind`,
-  // nor the raw `claims`, which would send every claim of the token to a browser.
+  })
+}
+
+/**
+ * Freezes a user and gives it a non-enumerable `toJSON`: JSON (`c.json(user)`, `res.json(user)`,
+ * logs) gets the normalised fields only, never `kind` nor the raw `claims`, which would send every
+ * claim of the token to a browser.
+ */
+function serialisable<TUser extends { readonly kind: 'user'; readonly claims: unknown }>(
+  user: TUser,
+): Readonly<TUser> {
   Object.defineProperty(user, 'toJSON', { value: userJson, enumerable: false })
   return Object.freeze(user)
 }
