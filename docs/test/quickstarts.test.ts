@@ -236,6 +236,48 @@ describe('README quick start: Hono + Cognito', () => {
     })
   })
 
+  it("runs the 'Run your app offline' shell session as written, with the statuses it shows", async () => {
+    const [session] = sectionBlocks(readme, '## Run your app offline').filter(
+      (block) => block.lang === 'sh' && block.code.includes('export '),
+    )
+    // The app is the quick start above, the issuer this test's: their ports replace 3000 and 9400.
+    const env = devProviderSetup(issuer.url).cognito.env
+    let token: string | undefined
+    const seen: string[] = []
+    for (const line of session!.code.split('\n')) {
+      const mintLine = /^TOKEN=\$\(npx cloudauth-dev token ([^)]*)\)/.exec(line)
+      if (mintLine?.[1] !== undefined) {
+        let out = ''
+        const status = await runCli(['token', ...mintLine[1].split(' ')], {
+          env,
+          stdout: (text) => (out += text),
+          stderr: () => undefined,
+        })
+        expect(status, line).toBe(0)
+        token = out.trim()
+        continue
+      }
+      const curlLine =
+        /^curl -i http:\/\/127\.0\.0\.1:3000(\S+)( -H "Authorization: Bearer \$TOKEN")?\s+# (\d{3})/.exec(
+          line,
+        )
+      if (curlLine?.[1] === undefined) continue
+      const answer = await get(
+        `${app!.url}${curlLine[1]}`,
+        curlLine[2] === undefined ? undefined : token,
+      )
+      seen.push(`${curlLine[1]} ${answer.status}`)
+      expect(answer.status, line).toBe(Number(curlLine[3]))
+    }
+    expect(seen).toEqual([
+      '/api/users 200',
+      '/api/users 401',
+      '/api/users 403',
+      '/api/me 401',
+      '/api/users 401',
+    ])
+  })
+
   it('accepts what cloudauth-dev token mints from the app’s own variables', async () => {
     let token = ''
     const status = await runCli(['token', '--shape', 'cognito', '--scope', 'read:users'], {
