@@ -156,6 +156,8 @@ async function serve(args: readonly string[], io: CliIo): Promise<number> {
 function serveBanner(url: string): string {
   const setup = devProviderSetup(url)
   const lines = [`cloudauth-dev issuer listening on ${url} (Ctrl-C to stop)`, '']
+  // Off the default URL, the token command must be told where (or read the app's variables).
+  const elsewhere = url === `http://127.0.0.1:${DEV_DEFAULTS.port}` ? '' : ` --issuer-url ${url}`
   const titles: Readonly<Record<DevShape, string>> = {
     cognito: `Cognito   issuer ${url}/{userPoolId}, any pool id; keys ${url}/{userPoolId}/.well-known/jwks.json`,
     auth0: `Auth0     issuer ${url}/ (with the slash); keys ${url}/.well-known/jwks.json`,
@@ -180,7 +182,7 @@ function serveBanner(url: string): string {
       `    env    export ${exports}`,
       `           (read by ${fromEnv[shape]})`,
       `    code   ${code}`,
-      `    token  cloudauth-dev token --shape ${shape}${shape === 'firebase' ? '' : ' --scope read:users'}`,
+      `    token  cloudauth-dev token --shape ${shape}${shape === 'firebase' ? '' : ' --scope read:users'}${elsewhere}`,
       '',
     )
   }

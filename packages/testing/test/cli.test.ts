@@ -257,6 +257,9 @@ describe('runCli serve', () => {
     expect(run.out()).toContain(`AUTH0_ISSUER=${base}/ `)
     expect(run.out()).toContain(`FIREBASE_JWKS_URI=${base}/firebase/jwks.json`)
     expect(run.out()).toContain('| jq -r .token')
+    expect(run.out()).toContain(
+      `cloudauth-dev token --shape auth0 --scope read:users --issuer-url ${base}\n`,
+    )
     expect((await fetch(`${base}/health`)).status).toBe(200)
     stop()
     expect(await done).toBe(0)
