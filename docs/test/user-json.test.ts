@@ -41,5 +41,17 @@ describe('userFromClaims serialised', () => {
     expect(user.claims['https://example.com/secret']).toBe('internal')
     expect(Object.keys(user)).not.toContain('toJSON')
     expect(Object.isFrozen(user)).toBe(true)
+    // Equality (the provider suites compare users with toEqual) sees the fields only.
+    expect(user).toStrictEqual({
+      kind: 'user',
+      id: 'u1',
+      email: 'ada@example.com',
+      emailVerified: true,
+      name: 'Ada',
+      picture: 'https://img.example/ada.png',
+      groups: ['admin'],
+      provider: 'idp',
+      claims: verified.claims,
+    })
   })
 })
