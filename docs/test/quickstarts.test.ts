@@ -144,6 +144,17 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true })
 })
 
+describe('the binding READMEs: their first example installs what it imports', () => {
+  it.each(['hono', 'express'])('packages/%s/README.md', async (name) => {
+    const text = await readFile(join(root, 'packages', name, 'README.md'), 'utf8')
+    const blocks = sectionBlocks(text, `# @cloudauth/${name}`)
+    const install = blocks.find((block) => block.lang === 'sh')
+    const example = blocks.find((block) => block.lang === 'ts')
+    const installed = install!.code.split(/\s+/)
+    for (const pkg of importedPackages(example!.code)) expect(installed, pkg).toContain(pkg)
+  })
+})
+
 describe('README: Run your app offline', () => {
   it('lists the variables and code cloudauth-dev serve prints for its default port', () => {
     const setup = devProviderSetup(`http://127.0.0.1:${DEV_DEFAULTS.port}`)
