@@ -354,8 +354,33 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
     return 1
   }
   io.stdout(values.json === true ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.token}\n`)
-  if (values.quiet !== true) io.stderr(mintedFor(shape, body, answer, fromEnv))
+  if (values.quiet !== true) {
+    io.stderr(mintedFor(shape, body, answer, fromEnv))
+    const hint = mismatchHint(shape, io.env, base)
+    if (hint !== undefined) io.stderr(`cloudauth-dev: note: ${hint}\n`)
+  }
   return 0
+}
+
+/**
+ * When the app's variables (in this shell) point the provider at the real IdP, dev tokens will be
+ * refused: says which variable to set. Only looks at variables that are set.
+ */
+function mismatchHint(
+  shape: DevShape,
+  env: Readonly<Record<string, string | undefined>>,
+  base: string,
+): string | undefined {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== ''
+  const local = (name: string) => loopbackOrigin(env[name]) !== undefined
+  const setup = devProviderSetup(base)[shape].env
+  if (shape === 'cognito' && set('COGNITO_USER_POOL_ID') && !local('COGNITO_ENDPOINT'))
+    return `COGNITO_USER_POOL_ID is set without a local COGNITO_ENDPOINT: the app trusts AWS's issuer, not this token's; set COGNITO_ENDPOINT=${setup['COGNITO_ENDPOINT'] ?? base}`
+  if (shape === 'auth0' && (set('AUTH0_DOMAIN') || set('AUTH0_ISSUER')) && !local('AUTH0_ISSUER'))
+    return `the app trusts its Auth0 tenant (AUTH0_DOMAIN or AUTH0_ISSUER), not this token's issuer; set AUTH0_ISSUER=${setup['AUTH0_ISSUER'] ?? base}`
+  if (shape === 'firebase' && set('FIREBASE_PROJECT_ID') && !local('FIREBASE_JWKS_URI'))
+    return `FIREBASE_PROJECT_ID is set without a local FIREBASE_JWKS_URI: the app takes Google's keys, which did not sign this token; set FIREBASE_JWKS_URI=${setup['FIREBASE_JWKS_URI'] ?? base}`
+  return undefined
 }
 
 /** One line on stderr: what the token is for, in the terms an app is configured with. */

@@ -177,6 +177,31 @@ describe('runCli token', () => {
     expect(fetched).toEqual([`http://127.0.0.1:${DEV_DEFAULTS.port}/token`])
   })
 
+  it('says which variable to set when the app in this shell trusts the real IdP', async () => {
+    const hints = async (env: Record<string, string>, shape: string) => {
+      const run = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url, ...env } })
+      expect(await runCli(['token', '--shape', shape], run.io)).toBe(0)
+      return run.err()
+    }
+    expect(await hints({ COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123' }, 'cognito')).toContain(
+      `note: COGNITO_USER_POOL_ID is set without a local COGNITO_ENDPOINT: the app trusts AWS's issuer, not this token's; set COGNITO_ENDPOINT=${issuer.url}\n`,
+    )
+    expect(await hints({ AUTH0_DOMAIN: 'acme.eu.auth0.com' }, 'auth0')).toContain(
+      `set AUTH0_ISSUER=${issuer.url}/\n`,
+    )
+    expect(await hints({ FIREBASE_PROJECT_ID: 'my-project' }, 'firebase')).toContain(
+      `set FIREBASE_JWKS_URI=${issuer.url}/firebase/jwks.json\n`,
+    )
+    // Pointed at the dev issuer, or not configured at all: nothing to say.
+    for (const [env, shape] of [
+      [devProviderSetup(issuer.url).cognito.env, 'cognito'],
+      [devProviderSetup(issuer.url).auth0.env, 'auth0'],
+      [{}, 'firebase'],
+    ] as const) {
+      expect(await hints(env, shape)).not.toContain('note:')
+    }
+  })
+
   it('reports what the issuer refused, with status 1', async () => {
     const run = capture()
     const status = await runCli(
