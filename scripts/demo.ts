@@ -789,22 +789,28 @@ if (isMain) {
       process.exit(2)
     }, 60_000).unref()
   }
-  runDemo({ once, ...(port === undefined ? {} : { port }) }).then(
+  const started = runDemo({ once, ...(port === undefined ? {} : { port }) })
+  if (!once) {
+    // Ctrl-C is how the demo ends: a clean exit (0), not a failure. Listening from the start, so
+    // a Ctrl-C while it starts up also stops whatever did start.
+    let stopping = false
+    const stop = () => {
+      if (stopping) process.exit(0)
+      stopping = true
+      process.stdout.write('\nStopped.\n')
+      void started
+        .then((run) => run.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(0),
+        )
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  }
+  started.then(
     (run) => {
-      if (once) {
-        process.exitCode = run.mismatches.length === 0 ? 0 : 1
-        return
-      }
-      // Ctrl-C is how the demo ends: a clean exit (0), not a failure.
-      let stopping = false
-      const stop = () => {
-        if (stopping) process.exit(0)
-        stopping = true
-        process.stdout.write('\nStopped.\n')
-        void run.close().then(() => process.exit(0))
-      }
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
+      if (once) process.exitCode = run.mismatches.length === 0 ? 0 : 1
     },
     (error: unknown) => {
       console.error('demo: could not run:', error instanceof Error ? error.message : error)
