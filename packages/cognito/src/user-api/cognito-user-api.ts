@@ -160,8 +160,9 @@ function usernameOf(accessToken: string): string | undefined {
   const payload = accessToken.split('.')[1]
   if (payload === undefined) return undefined
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-    const claims = JSON.parse(json) as { readonly username?: unknown }
+    const binary = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0))
+    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { readonly username?: unknown }
     return typeof claims.username === 'string' ? claims.username : undefined
   } catch {
     return undefined
@@ -331,7 +332,12 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
       ...(endpoint === undefined ? {} : { endpoint }),
       maxAttempts,
       // node:http never follows redirects: a 3xx from Cognito fails the call (cognito_error).
-      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      requestHandler: {
+        connectionTimeout: timeoutMs,
+        requestTimeout: timeoutMs,
+        // Without it the SDK only logs a warning and keeps waiting.
+        throwOnRequestTimeout: true,
+      },
     })
 
   const hash = async (username: string): Promise<{ SECRET_HASH?: string }> =>
@@ -342,6 +348,9 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
     clientSecret === undefined
       ? {}
       : { SecretHash: await secretHash(clientSecret, username, clientId) }
+
+  // One deadline for the whole call, retries included, whatever the client's handler does.
+  const deadline = () => ({ abortSignal: AbortSignal.timeout(timeoutMs * maxAttempts) })
 
   async function run<T>(
     operation: Operation,
@@ -365,6 +374,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             ClientId: clientId,
             AuthParameters: { USERNAME: username, PASSWORD: password, ...(await hash(username)) },
           }),
+          deadline(),
         )
         return toResult(answer, username)
       }),
@@ -395,6 +405,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             Session: answer.session,
             ChallengeResponses: responses,
           }),
+          deadline(),
         )
         return toResult(result, answer.username)
       }),
@@ -415,6 +426,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
               ...(username === undefined ? {} : await hash(username)),
             },
           }),
+          deadline(),
         )
         return toResult(answer, username)
       }),
@@ -432,6 +444,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             })),
             ...(await hashParam(username)),
           }),
+          deadline(),
         )
         if (typeof answer.UserSub !== 'string')
           throw new CognitoApiError('cognito_error', 'Cognito answered the sign-up without a user.')
@@ -459,6 +472,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             ConfirmationCode: code,
             ...(await hashParam(username)),
           }),
+          deadline(),
         )
         return { next: { step: 'sign_in' } }
       }),
@@ -471,6 +485,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             Username: username,
             ...(await hashParam(username)),
           }),
+          deadline(),
         )
         const delivery = codeDelivery(answer.CodeDeliveryDetails)
         return {
@@ -491,6 +506,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             Username: username,
             ...(await hashParam(username)),
           }),
+          deadline(),
         )
         const delivery = codeDelivery(answer.CodeDeliveryDetails)
         return {
@@ -513,13 +529,14 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
             Password: password,
             ...(await hashParam(username)),
           }),
+          deadline(),
         )
         return { next: { step: 'sign_in' } }
       }),
 
     signOut: ({ accessToken }) =>
       run('signOut', undefined, async () => {
-        await client.send(new GlobalSignOutCommand({ AccessToken: accessToken }))
+        await client.send(new GlobalSignOutCommand({ AccessToken: accessToken }), deadline())
       }),
   }
 }

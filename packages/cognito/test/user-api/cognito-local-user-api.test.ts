@@ -10,8 +10,9 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider'
+import { createServer, type Server, type Socket } from 'node:net'
 import { createVerifier } from '@cloudauth/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cognito } from '@cloudauth/cognito'
 import { cognitoUserApi, cognitoUserRoutes, type FetchHandler } from '@cloudauth/cognito/user-api'
 import { FIXED_CODE, startEmulator, stopEmulator, type Emulator } from './emulator.js'
@@ -221,5 +222,61 @@ describe('the Cognito user API against cognito-local', () => {
     const unknown = await call(post('/cognito/forgot-password', { username: 'nobody@example.com' }))
     expect(unknown.status).toBe(404)
     expect(unknown.body.error).toBe('user_not_found')
+  })
+
+  it('a port where nothing listens is 503 cognito_unavailable with Retry-After', async () => {
+    const probe = createServer()
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => {
+        const address = probe.address()
+        resolve(typeof address === 'object' && address !== null ? address.port : 0)
+      }),
+    )
+    await new Promise((resolve) => probe.close(resolve))
+    const down = cognitoUserRoutes(
+      cognitoUserApi({
+        region: 'us-east-1',
+        clientId,
+        endpoint: `http://127.0.0.1:${port}`,
+        maxAttempts: 1,
+      }),
+    )
+    const response = await down(post('/cognito/login', { username: EMAIL, password: PASSWORD }))
+    expect(response?.status).toBe(503)
+    expect(response?.headers.get('retry-after')).toBe('5')
+    expect(await response?.json()).toMatchObject({ error: 'cognito_unavailable' })
+  })
+
+  it('a server that never answers is 503 after timeoutMs', async () => {
+    const sockets = new Set<Socket>()
+    const silent: Server = createServer((socket) => {
+      sockets.add(socket)
+    })
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => {
+        const address = silent.address()
+        resolve(typeof address === 'object' && address !== null ? address.port : 0)
+      }),
+    )
+    try {
+      const hung = cognitoUserRoutes(
+        cognitoUserApi({
+          region: 'us-east-1',
+          clientId,
+          endpoint: `http://127.0.0.1:${port}`,
+          maxAttempts: 1,
+          timeoutMs: 300,
+        }),
+      )
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+      const response = await hung(post('/cognito/login', { username: EMAIL, password: PASSWORD }))
+      expect(response?.status).toBe(503)
+      expect(await response?.json()).toMatchObject({ error: 'cognito_unavailable' })
+      expect(warn).not.toHaveBeenCalled()
+      warn.mockRestore()
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 })
