@@ -6,7 +6,7 @@
 import { ConfigError, createVerifier } from '@cloudauth/core'
 import { firebasePreset, generateTestKey } from '@cloudauth/testing'
 import { exportPKCS8, generateKeyPair, jwtVerify, type CryptoKey } from 'jose'
-import { HttpResponse, http } from 'msw'
+import { HttpResponse, delay, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { firebase } from '@cloudauth/firebase'
@@ -360,6 +360,37 @@ describe("Google's failures", () => {
     expect(result.body?.error).toBe(code)
     if (status === 503) expect(result.headers.get('retry-after')).toBe('5')
     if (status === 429) expect(result.headers.get('retry-after')).toBe('30')
+  })
+
+  it('Google never answering is 503 after timeoutMs', async () => {
+    server.use(
+      http.post(CREATE_URL, async () => {
+        await delay('infinite')
+        return HttpResponse.json({})
+      }),
+    )
+    const result = await answer(sessions({ timeoutMs: 200 }), login({ idToken: project.idToken() }))
+    expect(result.status).toBe(503)
+    expect(result.body?.error).toBe('upstream_unavailable')
+  })
+
+  it('with tenantId: the tenant URL, and an ID token of another tenant is refused', async () => {
+    const tenant = firebasePreset({ projectId: PROJECT, tenantId: 'customers-a1b2c' })
+    const tenantUrl = `https://identitytoolkit.googleapis.com/v1/projects/${PROJECT}/tenants/customers-a1b2c:createSessionCookie`
+    let tenantCalls = 0
+    server.use(
+      http.post(tenantUrl, () => {
+        tenantCalls++
+        return HttpResponse.json({ sessionCookie: tenant.sessionCookie() })
+      }),
+    )
+    const handler = sessions({ tenantId: 'customers-a1b2c' })
+    expect((await answer(handler, login({ idToken: tenant.idToken() }))).status).toBe(200)
+    expect(tenantCalls).toBe(1)
+    const other = await answer(handler, login({ idToken: project.idToken() }))
+    expect(other.status).toBe(401)
+    expect(other.body?.error).toBe('invalid_claims')
+    expect(tenantCalls).toBe(1)
   })
 
   it('a redirect from the token endpoint or from createSessionCookie is never followed (502)', async () => {
