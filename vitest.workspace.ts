@@ -38,6 +38,7 @@ const projects: TestProjectInlineConfiguration[] = [
   project('cognito', 'packages/cognito'),
   project('auth0', 'packages/auth0'),
   project('firebase', 'packages/firebase'),
+  project('principals', 'packages/principals'),
   project('hono', 'packages/hono'),
   project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
   {

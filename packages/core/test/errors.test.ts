@@ -209,6 +209,25 @@ const ROWS: Record<AuthErrorCode, Row> = {
     challenge: undefined,
     error: 'temporarily_unavailable',
   },
+  // Thrown by feature packages (@cloudauth/principals): core only maps them.
+  invalid_service_credentials: {
+    trigger: () => {
+      throw new AuthError('invalid_service_credentials', 'the service credentials are not valid')
+    },
+    status: 401,
+    description: 'the service credentials are not valid',
+    challenge: 'Bearer realm="api"',
+    error: 'invalid_service_credentials',
+  },
+  principal_unavailable: {
+    trigger: () => {
+      throw new AuthError('principal_unavailable', 'the service principal store cannot answer')
+    },
+    status: 503,
+    description: 'the service principal store cannot answer',
+    challenge: undefined,
+    error: 'temporarily_unavailable',
+  },
 }
 
 describe('every error code through toErrorResponse', () => {
@@ -266,6 +285,8 @@ describe('RFC 6750 error values', () => {
       ['token_revoked', 401, 'invalid_token'],
       ['insufficient_scope', 403, 'insufficient_scope'],
       ['jwks_unavailable', 503, undefined],
+      ['invalid_service_credentials', 401, undefined],
+      ['principal_unavailable', 503, undefined],
     ])
   })
 })

@@ -20,6 +20,8 @@ export type AuthErrorCode =
   | 'token_revoked'
   | 'insufficient_scope'
   | 'jwks_unavailable'
+  | 'invalid_service_credentials'
+  | 'principal_unavailable'
 
 /** HTTP statuses an {@link AuthError} can carry. */
 export type AuthErrorStatus = 400 | 401 | 403 | 503
@@ -42,6 +44,9 @@ const TOKEN: CodeInfo = { status: 401, error: 'invalid_token' }
  * - every defect of the token itself: 401 `invalid_token`.
  * - `insufficient_scope`: 403 `insufficient_scope`.
  * - `jwks_unavailable`: 503 with `Retry-After`: an outage of the IdP is never a bad token.
+ * - `invalid_service_credentials`: 401 with a bare challenge: a service principal's identifier
+ *   or token is wrong (the two are not told apart, so the answer is no oracle).
+ * - `principal_unavailable`: 503 with `Retry-After`: the secret store could not answer.
  */
 export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Object.freeze({
   missing_token: { status: 401, error: undefined },
@@ -60,6 +65,8 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Obje
   token_revoked: TOKEN,
   insufficient_scope: { status: 403, error: 'insufficient_scope' },
   jwks_unavailable: { status: 503, error: undefined },
+  invalid_service_credentials: { status: 401, error: undefined },
+  principal_unavailable: { status: 503, error: undefined },
 })
 
 /** Extra fields of an {@link AuthError}. */
@@ -68,7 +75,7 @@ export interface AuthErrorOptions {
   readonly cause?: unknown
   /** For `insufficient_scope`: the scopes the route needs (RFC 6750 §3 `scope`). */
   readonly scope?: readonly string[]
-  /** For `jwks_unavailable`: seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
+  /** For `jwks_unavailable` and `principal_unavailable`: seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfter?: number
 }
 
