@@ -216,8 +216,8 @@ const ROWS: Record<AuthErrorCode, Row> = {
     },
     status: 401,
     description: 'the service credentials are not valid',
-    challenge: 'Bearer realm="api"',
-    error: 'invalid_service_credentials',
+    challenge: invalidToken('the service credentials are not valid'),
+    error: 'invalid_token',
   },
   principal_unavailable: {
     trigger: () => {
@@ -285,7 +285,7 @@ describe('RFC 6750 error values', () => {
       ['token_revoked', 401, 'invalid_token'],
       ['insufficient_scope', 403, 'insufficient_scope'],
       ['jwks_unavailable', 503, undefined],
-      ['invalid_service_credentials', 401, undefined],
+      ['invalid_service_credentials', 401, 'invalid_token'],
       ['principal_unavailable', 503, undefined],
     ])
   })

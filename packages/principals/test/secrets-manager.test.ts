@@ -161,7 +161,8 @@ describe('secretsManagerSource', () => {
     const services = make({ negativeTtlMs: 10_000, refreshAfterMs: 10_000 })
     const first = await answer(services.authenticate(creds('nobody', TOKEN)))
     expect(first.status).toBe(401)
-    expect(first.body.error).toBe('invalid_service_credentials')
+    expect(first.body.error).toBe('invalid_token')
+    expect(first.error.code).toBe('invalid_service_credentials')
     for (let i = 0; i < 5; i++) await answer(services.authenticate(creds('nobody', TOKEN)))
     expect(calls).toHaveLength(2)
     const wrong = await answer(services.authenticate(creds('billing', NEXT)))
@@ -220,7 +221,7 @@ describe('secretsManagerSource', () => {
       const events: ServicePrincipalEvent[] = []
       const got = await answer(make({}, events).authenticate(creds('billing', TOKEN)))
       expect(got.status).toBe(401)
-      expect(got.body.error).toBe('invalid_service_credentials')
+      expect(got.error.code).toBe('invalid_service_credentials')
       expect(events).toContainEqual({
         type: 'secret_malformed',
         source: 'secrets-manager',

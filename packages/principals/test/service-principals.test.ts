@@ -91,9 +91,11 @@ describe('servicePrincipals', () => {
       expect(got.error).toBeInstanceOf(AuthError)
       expect(got.error.code).toBe('invalid_service_credentials')
       expect(got.status).toBe(401)
-      expect(got.headers['www-authenticate']).toBe('Bearer realm="api"')
+      expect(got.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="invalid_token", error_description="the service credentials are not valid"',
+      )
       expect(got.body).toEqual({
-        error: 'invalid_service_credentials',
+        error: 'invalid_token',
         error_description: 'the service credentials are not valid',
       })
     }

@@ -44,8 +44,8 @@ const TOKEN: CodeInfo = { status: 401, error: 'invalid_token' }
  * - every defect of the token itself: 401 `invalid_token`.
  * - `insufficient_scope`: 403 `insufficient_scope`.
  * - `jwks_unavailable`: 503 with `Retry-After`: an outage of the IdP is never a bad token.
- * - `invalid_service_credentials`: 401 with a bare challenge: a service principal's identifier
- *   or token is wrong (the two are not told apart, so the answer is no oracle).
+ * - `invalid_service_credentials`: 401 `invalid_token`: a service principal's identifier or
+ *   token is wrong (the two are not told apart, so the answer is no oracle).
  * - `principal_unavailable`: 503 with `Retry-After`: the secret store could not answer.
  */
 export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Object.freeze({
@@ -65,7 +65,7 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Obje
   token_revoked: TOKEN,
   insufficient_scope: { status: 403, error: 'insufficient_scope' },
   jwks_unavailable: { status: 503, error: undefined },
-  invalid_service_credentials: { status: 401, error: undefined },
+  invalid_service_credentials: TOKEN,
   principal_unavailable: { status: 503, error: undefined },
 })
 
