@@ -39,6 +39,7 @@ const projects: TestProjectInlineConfiguration[] = [
   project('auth0', 'packages/auth0'),
   project('firebase', 'packages/firebase'),
   project('principals', 'packages/principals'),
+  project('env', 'packages/env'),
   project('hono', 'packages/hono'),
   project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
   {
