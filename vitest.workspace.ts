@@ -40,6 +40,7 @@ const projects: TestProjectInlineConfiguration[] = [
   project('firebase', 'packages/firebase'),
   project('principals', 'packages/principals'),
   project('env', 'packages/env'),
+  project('openapi', 'packages/openapi'),
   project('hono', 'packages/hono'),
   project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
   {
