@@ -1,20 +1,15 @@
+import type { StepSecurity } from '@cloudauth/core/binding'
+
 /**
- * What one pipeline step requires, as core's `StepSecurity` describes it: every middleware a
- * binding makes from a step carries it as its `security` property.
+ * What one pipeline step requires: core's `StepSecurity`. Every middleware a binding makes from a
+ * step carries it as its `security` property.
  *
  * @example
  * ```ts
  * const security: RouteSecurity = { credentials: 'token', kinds: ['user'], scopes: { values: ['read:users'], mode: 'all' } }
  * ```
  */
-export interface RouteSecurity {
-  readonly credentials: 'none' | 'token' | 'principal'
-  readonly kinds: readonly ('user' | 'service' | 'anonymous')[]
-  readonly scopes?: { readonly values: readonly string[]; readonly mode: 'all' | 'any' }
-  readonly groups?: { readonly values: readonly string[]; readonly mode: 'all' | 'any' }
-  readonly permissions?: { readonly values: readonly string[]; readonly mode: 'all' | 'any' }
-  readonly claims?: boolean
-}
+export type RouteSecurity = StepSecurity
 
 /** An OpenAPI 3.1 Security Requirement Object (§4.8.30): scheme name to scopes or roles. */
 export type SecurityRequirement = Record<string, string[]>

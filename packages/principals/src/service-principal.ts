@@ -1,21 +1,5 @@
-/**
- * A service (a job, another backend) authenticated by an identifier and a token, as
- * {@link servicePrincipals} hands it to the request pipeline. The shape is the `service` case of
- * core's principal model.
- *
- * @example
- * ```ts
- * const principal: ServicePrincipal = { kind: 'service', id: 'billing', groups: [], scopes: ['invoices:write'], attributes: {} }
- * ```
- */
-export interface ServicePrincipal {
-  readonly kind: 'service'
-  /** The principal's id: the secret's `id` field, or the identifier the service sent. */
-  readonly id: string
-  readonly groups: readonly string[]
-  readonly scopes: readonly string[]
-  readonly attributes: Readonly<Record<string, unknown>>
-}
+/** Core's service principal (the `service` case of its principal model), re-exported. */
+export type { ServicePrincipal } from '@cloudauth/core'
 
 /**
  * What {@link servicePrincipals} reads from a request: core's `RequestView` satisfies it, and so

@@ -1,6 +1,13 @@
-import { AuthError, ConfigError, ConfigProblems, isAuthError } from '@cloudauth/core'
+import {
+  AuthError,
+  ConfigError,
+  ConfigProblems,
+  isAuthError,
+  type ServicePrincipal,
+} from '@cloudauth/core'
+import type { ServiceAuthenticator } from '@cloudauth/core/binding'
 import { matchesAny, sha256 } from './internal/digest.js'
-import type { ServicePrincipal, ServiceRequest } from './service-principal.js'
+import type { ServiceRequest } from './service-principal.js'
 import type { ServicePrincipalEvent } from './service-principal-event.js'
 import type { ServiceCredential, ServiceLookupContext, ServiceSource } from './service-source.js'
 
@@ -30,7 +37,7 @@ export interface ServicePrincipalsOptions {
  * const principal = await services.authenticate(view) // undefined when neither header is sent
  * ```
  */
-export interface ServicePrincipals {
+export interface ServicePrincipals extends ServiceAuthenticator {
   /**
    * The service principal of a request, or `undefined` when it carries neither header.
    *
