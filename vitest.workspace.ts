@@ -49,6 +49,7 @@ const projects: TestProjectInlineConfiguration[] = [
   },
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
+  project('example-services', 'examples/services'),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]
