@@ -50,6 +50,8 @@ const projects: TestProjectInlineConfiguration[] = [
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
   project('example-services', 'examples/services'),
+  // The top README's quick starts, extracted and run over HTTP against the dev issuer.
+  project('docs', 'docs', { testTimeout: 20_000, hookTimeout: 45_000 }),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]

@@ -38,10 +38,15 @@ async function main(): Promise<() => Promise<void>> {
   console.log(`  curl -i ${url}/api/users`)
   console.log(`  curl -i ${url}/api/users -H 'Authorization: Bearer ${example.token()}'`)
   console.log(`  curl -i ${url}/firebase/me -H 'Authorization: Bearer ${example.firebaseToken()}'`)
-  console.log('More tokens, with the scopes, groups and claims you choose:')
+  console.log(
+    'More tokens, with the scopes, groups and claims you choose (jq reads the token out):',
+  )
   console.log(
     `  curl -s -X POST ${example.issuer.url}/token -H 'Content-Type: application/json' ` +
-      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}'`,
+      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}' | jq -r .token`,
+  )
+  console.log(
+    `  npx cloudauth-dev token --issuer-url ${example.issuer.url} --shape auth0 --scope read:users --group admin --claim ${TENANT_CLAIM}=acme`,
   )
   console.log('Ctrl-C stops.')
   return () => example.close()

@@ -12,6 +12,7 @@ import {
   makeKey,
   mint,
   recordEvents,
+  rejectionOf,
   type TestKey,
 } from './helpers.js'
 
@@ -181,5 +182,22 @@ describe('types', () => {
     expectTypeOf(literal).returns.resolves.toEqualTypeOf<{ a: 1 }>()
     // @ts-expect-error: a plain function is not a Standard Schema
     void parseClaims(verified, (claims: unknown) => claims).catch(() => undefined)
+  })
+})
+
+describe('keys a token supplies are never echoed', () => {
+  it('writes a key outside the claim-name characters as *, and lists at most five paths', async () => {
+    const verified = {
+      claims: { meta: { '☃<script>': 1, 'x"y': 2, 'https://example.test/tenant': 3 } },
+    }
+    const error = await rejectionOf(
+      parseClaims(verified, z.object({ meta: z.record(z.string(), z.string()) })),
+    )
+    expect((error as Error).message).toBe(
+      'claims failed validation at: meta.*, meta.https://example.test/tenant',
+    )
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, z.string()]))
+    const tooMany = await rejectionOf(parseClaims({ claims: {} }, z.object(many)))
+    expect((tooMany as Error).message).toBe('claims failed validation at: k0, k1, k2, k3, k4, ...')
   })
 })

@@ -5,7 +5,8 @@ import type { VerifiedToken } from '../verify/types.js'
 // A path segment is named only when it looks like a claim name a schema would spell out; any other
 // key (a `z.record` key the token chose: `'☃<script>'`, a quote, a long string) is written `*`, so
 // what the token supplies never reaches the description or the WWW-Authenticate header.
-const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_:.-]{0,63}$/
+// Namespaced claims (`https://example.com/tenant`, RFC 7519 §4.2 collision-resistant names) pass.
+const CLAIM_NAME = /^[A-Za-z0-9_$:./#~+@-]{1,128}$/
 const MAX_PATHS = 5
 
 function segmentOf(segment: PropertyKey | StandardSchemaV1.PathSegment): string {
@@ -25,7 +26,7 @@ function pathOf(issue: StandardSchemaV1.Issue): string {
  *
  * Failure is `invalid_claims` (401) naming the failing claim paths (at most five), never their
  * values and never the schema's messages (which may quote a value). A key that does not look like
- * a claim name (`^[A-Za-z_][A-Za-z0-9_:.-]{0,63}$`) is written `*`: keys a token supplies (those of
+ * a claim name (letters, digits and `_$:./#~+@-`, up to 128) is written `*`: keys a token supplies (those of
  * a `z.record`) are never echoed.
  *
  * @example
