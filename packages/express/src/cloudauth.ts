@@ -207,7 +207,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
 
   // The middleware is made once per route, not per request.
   function middleware(step: Step<unknown>, store: Store<TClaims>): RequestHandler {
-    return (req, res, next) => {
+    const handler: RequestHandler = (req, res, next) => {
       const view = requestView(req, res)
       step.run(view).then((result) => {
         if (result.ok) {
@@ -227,6 +227,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
         }
       }, next)
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
   const setAuth: Store<TClaims> = (carrier, _value, token) => {

@@ -171,7 +171,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
 
   // The middleware is made once per route, not per request.
   function middleware(step: Step<unknown>, store: Store): MiddlewareHandler<Internal> {
-    return async (c, next) => {
+    const handler: MiddlewareHandler<Internal> = async (c, next) => {
       const view = requestView(c)
       const result = await step.run(view)
       if (!result.ok)
@@ -180,6 +180,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
       await next()
       return undefined
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
   const setPrincipal: Store = (c, value, token) => {
