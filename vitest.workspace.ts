@@ -44,6 +44,15 @@ const projects: TestProjectInlineConfiguration[] = [
     ...project('express-4', 'packages/express', { env: { EXPRESS_MAJOR: '4' } }),
     resolve: { alias: { express: express4 } },
   },
+  // Permissions: one real PostgreSQL server (Debian `postgresql`, see .ci/run) and one PGlite
+  // snapshot per run, shared by every test file of the project.
+  project('permissions', 'packages/permissions', {
+    globalSetup: [
+      fileURLToPath(
+        new URL('./packages/permissions/test/support/global-setup.ts', import.meta.url),
+      ),
+    ],
+  }),
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
   project('security', 'security'),

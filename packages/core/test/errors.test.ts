@@ -209,6 +209,27 @@ const ROWS: Record<AuthErrorCode, Row> = {
     challenge: undefined,
     error: 'temporarily_unavailable',
   },
+  insufficient_permission: {
+    trigger: () => {
+      throw new AuthError('insufficient_permission', 'a required permission is missing', {
+        scope: ['orders:read'],
+      })
+    },
+    status: 403,
+    description: 'a required permission is missing',
+    challenge:
+      'Bearer realm="api", error="insufficient_scope", error_description="a required permission is missing", scope="orders:read"',
+    error: 'insufficient_scope',
+  },
+  permissions_unavailable: {
+    trigger: () => {
+      throw new AuthError('permissions_unavailable', 'the permission store cannot answer')
+    },
+    status: 503,
+    description: 'the permission store cannot answer',
+    challenge: undefined,
+    error: 'temporarily_unavailable',
+  },
 }
 
 describe('every error code through toErrorResponse', () => {
@@ -266,6 +287,8 @@ describe('RFC 6750 error values', () => {
       ['token_revoked', 401, 'invalid_token'],
       ['insufficient_scope', 403, 'insufficient_scope'],
       ['jwks_unavailable', 503, undefined],
+      ['insufficient_permission', 403, 'insufficient_scope'],
+      ['permissions_unavailable', 503, undefined],
     ])
   })
 })

@@ -20,6 +20,8 @@ export type AuthErrorCode =
   | 'token_revoked'
   | 'insufficient_scope'
   | 'jwks_unavailable'
+  | 'insufficient_permission'
+  | 'permissions_unavailable'
 
 /** HTTP statuses an {@link AuthError} can carry. */
 export type AuthErrorStatus = 400 | 401 | 403 | 503
@@ -42,6 +44,10 @@ const TOKEN: CodeInfo = { status: 401, error: 'invalid_token' }
  * - every defect of the token itself: 401 `invalid_token`.
  * - `insufficient_scope`: 403 `insufficient_scope`.
  * - `jwks_unavailable`: 503 with `Retry-After`: an outage of the IdP is never a bad token.
+ * - `insufficient_permission`: 403 `insufficient_scope`: a valid token whose principal lacks a
+ *   permission statement the route needs (RFC 6750 §3.1 has no closer error value).
+ * - `permissions_unavailable`: 503 with `Retry-After`: the permission store could not answer, which
+ *   is never a refusal (403) nor a grant.
  */
 export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Object.freeze({
   missing_token: { status: 401, error: undefined },
@@ -60,6 +66,8 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Obje
   token_revoked: TOKEN,
   insufficient_scope: { status: 403, error: 'insufficient_scope' },
   jwks_unavailable: { status: 503, error: undefined },
+  insufficient_permission: { status: 403, error: 'insufficient_scope' },
+  permissions_unavailable: { status: 503, error: undefined },
 })
 
 /** Extra fields of an {@link AuthError}. */
@@ -68,7 +76,7 @@ export interface AuthErrorOptions {
   readonly cause?: unknown
   /** For `insufficient_scope`: the scopes the route needs (RFC 6750 §3 `scope`). */
   readonly scope?: readonly string[]
-  /** For `jwks_unavailable`: seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
+  /** For a 503 (`jwks_unavailable`, `permissions_unavailable`): seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfter?: number
 }
 
