@@ -326,9 +326,9 @@ export function sqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): SqlS
 
     async listGroups({ limit, cursor }) {
       const rows = await driver.query<{ group_name: string }>(
-        `select distinct group_name from cloudauth_group_roles
+        `select group_name from cloudauth_group_roles
           where $1::text is null or group_name > $1::text collate "C"
-          order by group_name collate "C" limit $2`,
+          group by group_name order by group_name collate "C" limit $2`,
         [decodeCursor(cursor), limit + 1],
       )
       const p = page(rows, limit, (row) => row.group_name)
