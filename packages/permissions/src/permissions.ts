@@ -1,6 +1,7 @@
 import { AuthError, ConfigError } from '@cloudauth/core'
 import { createAdminHandler, type AdminOptions } from './admin/admin-handler.js'
-import { decide, isActive } from './check/decide.js'
+import { decideIndexed, isActive } from './check/decide.js'
+import { indexGrants, type GrantIndex } from './internal/grant-index.js'
 import { GrantCache } from './internal/grant-cache.js'
 import { isRequiredStatement } from './statements/statement.js'
 import type { AdminStore } from './stores/admin-store.js'
@@ -69,6 +70,8 @@ export interface Permissions {
   close(): Promise<void>
 }
 
+const NOTHING = indexGrants([])
+
 function nonNegativeInteger(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
   if (!Number.isSafeInteger(value) || value < 0)
@@ -121,6 +124,7 @@ export function permissions(options: PermissionsOptions): Permissions {
   const now = options.now ?? Date.now
   const cache = new GrantCache(ttl, maxEntries, now)
   const memoKey = Symbol('cloudauth.permissions')
+  const checkedLists = new WeakSet<readonly string[]>()
 
   let unsubscribe: (() => Promise<void>) | undefined
   const ready: Promise<void> =
@@ -148,14 +152,14 @@ export function permissions(options: PermissionsOptions): Permissions {
     }
   }
 
-  function grantsOf(principal: PermissionPrincipal, view?: MemoView): Promise<readonly Grant[]> {
+  function grantsOf(principal: PermissionPrincipal, view?: MemoView): Promise<GrantIndex> {
     const ref = storeRef(principal)
-    if (ref === undefined) return Promise.resolve([])
+    if (ref === undefined) return Promise.resolve(NOTHING)
     const groups = tokenGroups(principal)
     const key = JSON.stringify([ref.kind, ref.id, groups])
     const load = () => cache.get(key, () => loadFromStore(ref, groups))
     if (view === undefined) return load()
-    let memo = view.memo.get(memoKey) as Map<string, Promise<readonly Grant[]>> | undefined
+    let memo = view.memo.get(memoKey) as Map<string, Promise<GrantIndex>> | undefined
     if (memo === undefined) {
       memo = new Map()
       view.memo.set(memoKey, memo)
@@ -170,19 +174,23 @@ export function permissions(options: PermissionsOptions): Permissions {
 
   const self: Permissions = {
     async check(principal, statements, mode = 'all', view) {
-      for (const statement of statements) {
-        if (typeof statement !== 'string' || !isRequiredStatement(statement))
-          throw new ConfigError(
-            'statements',
-            'each required statement is `resource:action` (letters, digits, _ - .), no wildcard',
-          )
+      // A route hands the same array on every request: it is checked once.
+      if (!checkedLists.has(statements)) {
+        for (const statement of statements) {
+          if (typeof statement !== 'string' || !isRequiredStatement(statement))
+            throw new ConfigError(
+              'statements',
+              'each required statement is `resource:action` (letters, digits, _ - .), no wildcard',
+            )
+        }
+        checkedLists.add(statements)
       }
       if (mode !== 'all' && mode !== 'any') throw new ConfigError('mode', "must be 'all' or 'any'")
       const grants = await grantsOf(principal, view)
-      return decide(grants, statements, mode, now())
+      return decideIndexed(grants, statements, mode, now())
     },
     async explain(principal, view) {
-      const grants = await grantsOf(principal, view)
+      const { grants } = await grantsOf(principal, view)
       const at = now()
       return {
         principal: { kind: principal.kind, id: principal.id },

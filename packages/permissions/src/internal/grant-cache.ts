@@ -1,7 +1,8 @@
 import type { Grant } from '../types.js'
+import { indexGrants, type GrantIndex } from './grant-index.js'
 
 interface Entry {
-  readonly grants: readonly Grant[]
+  readonly grants: GrantIndex
   /** Epoch ms after which the entry is not served: the TTL, or the first grant expiry, if sooner. */
   readonly until: number
 }
@@ -14,7 +15,7 @@ interface Entry {
  */
 export class GrantCache {
   readonly #entries = new Map<string, Entry>()
-  readonly #inflight = new Map<string, Promise<readonly Grant[]>>()
+  readonly #inflight = new Map<string, Promise<GrantIndex>>()
   #generation = 0
 
   constructor(
@@ -23,8 +24,11 @@ export class GrantCache {
     private readonly now: () => number,
   ) {}
 
-  /** The grants for `key`, from the cache or, on a miss, from `load` (shared by concurrent misses). */
-  get(key: string, load: () => Promise<readonly Grant[]>): Promise<readonly Grant[]> {
+  /**
+   * The grants for `key`, indexed, from the cache or, on a miss, from `load` (shared by concurrent
+   * misses).
+   */
+  get(key: string, load: () => Promise<readonly Grant[]>): Promise<GrantIndex> {
     const hit = this.#entries.get(key)
     if (hit !== undefined) {
       if (hit.until > this.now()) return Promise.resolve(hit.grants)
@@ -36,8 +40,9 @@ export class GrantCache {
     const loading = load().then(
       (grants) => {
         this.#inflight.delete(key)
-        if (generation === this.#generation) this.#store(key, grants)
-        return grants
+        const index = indexGrants(grants)
+        if (generation === this.#generation) this.#store(key, index)
+        return index
       },
       (error: unknown) => {
         this.#inflight.delete(key)
@@ -60,11 +65,11 @@ export class GrantCache {
     return this.#entries.size
   }
 
-  #store(key: string, grants: readonly Grant[]): void {
+  #store(key: string, grants: GrantIndex): void {
     if (this.ttlMs <= 0) return
     const now = this.now()
     let until = now + this.ttlMs
-    for (const grant of grants) {
+    for (const grant of grants.grants) {
       const expiry = grant.expiresAt?.getTime()
       if (expiry !== undefined && expiry > now && expiry < until) until = expiry
     }
