@@ -1,6 +1,7 @@
-export { AuthError, AUTH_ERROR_STATUS, isAuthError } from './errors/auth-error.js'
+export { AuthError, AUTH_ERROR_INFO, isAuthError } from './errors/auth-error.js'
 export type {
   AuthErrorCode,
+  AuthErrorInfo,
   AuthErrorOptions,
   AuthErrorStatus,
   BearerErrorValue,
@@ -55,10 +56,10 @@ export type { TokenRequest, TokenSource } from './sources/token-source.js'
 export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
 export type { MatchMode } from './checks/scopes.js'
 export { parseClaims } from './checks/parse-claims.js'
-export {
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-} from './binding/binding-options.js'
-export type { VerifierSource } from './binding/binding-options.js'
+export type {
+  AnonymousPrincipal,
+  Principal,
+  PrincipalKind,
+  ServicePrincipal,
+  UserPrincipal,
+} from './principal/principal.js'

@@ -4,11 +4,19 @@ import type { TokenRequest, TokenSource } from './token-source.js'
 
 const DEFAULT_SOURCES: readonly TokenSource[] = [bearer()]
 
+function twoPlaces(first: TokenSource, second: TokenSource): AuthError {
+  return new AuthError(
+    'invalid_request',
+    `a token was sent in more than one place (${first.description} and ${second.description})`,
+  )
+}
+
 /**
  * Finds the request's token among `sources`, tried in order.
  *
  * A token found in two sources is `invalid_request` (RFC 6750 §2: a client MUST NOT use more than
- * one method), no token at all is `missing_token` (401, bare challenge).
+ * one method), no token at all is `missing_token` (401, bare challenge). Synchronous sources give a
+ * string; once a source answers with a promise, the rest are read after it and a promise comes back.
  *
  * @example
  * ```ts
@@ -19,18 +27,36 @@ const DEFAULT_SOURCES: readonly TokenSource[] = [bearer()]
 export function extractToken(
   request: TokenRequest,
   sources: readonly TokenSource[] = DEFAULT_SOURCES,
-): string {
+): string | Promise<string> {
   let token: string | undefined
   let from: TokenSource | undefined
-  for (const source of sources) {
+  for (let index = 0; index < sources.length; index++) {
+    const source = sources[index] as TokenSource
     const found = source.read(request)
+    if (found instanceof Promise) return finish(request, sources, index, found, token, from)
     if (found === undefined) continue
-    if (from !== undefined) {
-      throw new AuthError(
-        'invalid_request',
-        `a token was sent in more than one place (${from.description} and ${source.description})`,
-      )
-    }
+    if (from !== undefined) throw twoPlaces(from, source)
+    token = found
+    from = source
+  }
+  if (token === undefined) throw new AuthError('missing_token', 'no token was sent')
+  return token
+}
+
+async function finish(
+  request: TokenRequest,
+  sources: readonly TokenSource[],
+  index: number,
+  pending: Promise<string | undefined>,
+  token: string | undefined,
+  from: TokenSource | undefined,
+): Promise<string> {
+  let found: string | undefined = await pending
+  for (let i = index; i < sources.length; i++) {
+    const source = sources[i] as TokenSource
+    if (i > index) found = await source.read(request)
+    if (found === undefined) continue
+    if (from !== undefined) throw twoPlaces(from, source)
     token = found
     from = source
   }
