@@ -47,6 +47,8 @@ const projects: TestProjectInlineConfiguration[] = [
   // Permissions: one real PostgreSQL server (Debian `postgresql`, see .ci/run) and one PGlite
   // snapshot per run, shared by every test file of the project.
   project('permissions', 'packages/permissions', {
+    // Opening PGlite (about 1 s from the snapshot) and a database takes longer on a busy machine.
+    hookTimeout: 60_000,
     globalSetup: [
       fileURLToPath(
         new URL('./packages/permissions/test/support/global-setup.ts', import.meta.url),

@@ -33,6 +33,8 @@ export type {
 } from './stores/admin-store.js'
 export { ADMIN_STATEMENTS } from './admin/admin-handler.js'
 export type { AdminOptions } from './admin/admin-handler.js'
+export { principalFromPipeline } from './admin/principal-from-pipeline.js'
+export type { PrincipalPipeline } from './admin/principal-from-pipeline.js'
 export type {
   CheckMode,
   CheckResult,

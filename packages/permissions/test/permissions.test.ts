@@ -255,6 +255,29 @@ describe('configuration', () => {
     )
   })
 
+  it('the admin API takes exactly one of pipeline or authorize, and a plain base path', async () => {
+    // A store that looks like an admin store: the options are checked before it is ever used.
+    const adminLike = Object.assign({}, STORE, { createRole: () => undefined })
+    const perms = permissions({ store: adminLike })
+    expect(() => perms.admin({})).toThrow(
+      'admin: give exactly one of pipeline (auth.pipeline) or authorize',
+    )
+    expect(() =>
+      perms.admin({
+        authorize: () => undefined,
+        pipeline: { principal: () => ({ run: () => Promise.reject(new Error()) }) },
+      }),
+    ).toThrow(ConfigError)
+    expect(() => perms.admin({ authorize: () => undefined, basePath: '/a b' })).toThrow(
+      'basePath: must be a path such as /permissions',
+    )
+    await expect(
+      perms.admin({ authorize: () => undefined, basePath: '/admin/permissions/' })(
+        new Request('http://x/admin/permissions/roles'),
+      ),
+    ).resolves.toMatchObject({ status: 401 })
+  })
+
   it('the admin API needs a SQL store', () => {
     expect(() => permissions({ store: STORE }).admin({ authorize: () => undefined })).toThrow(
       'store: the admin API needs a SQL store',

@@ -1,4 +1,4 @@
-import { AuthError, toErrorResponse } from '@cloudauth/core'
+import { AuthError, ConfigError, toErrorResponse } from '@cloudauth/core'
 import type { z } from 'zod'
 import {
   assignmentBody,
@@ -10,6 +10,7 @@ import {
   principalIdSchema,
   roleNameSchema,
 } from './admin-schemas.js'
+import { principalFromPipeline, type PrincipalPipeline } from './principal-from-pipeline.js'
 import { StoreRefusal, type AdminStore, type PageRequest } from '../stores/admin-store.js'
 import type { Permissions } from '../permissions.js'
 import type { PermissionPrincipal, PrincipalRef } from '../types.js'
@@ -17,11 +18,16 @@ import type { PermissionPrincipal, PrincipalRef } from '../types.js'
 /** Options of `perms.admin()`. */
 export interface AdminOptions {
   /**
-   * Who is calling: the principal of the request (the binding integration supplies it, for example
-   * from the request's bearer token), `undefined` when it carries no credentials. Throw an
-   * `AuthError` for bad credentials; it becomes the answer.
+   * The binding's pipeline (`auth.pipeline`): the caller is whoever its `principal()` step
+   * authenticates (a user's token, a service credential). Give this or `authorize`.
    */
-  readonly authorize: (
+  readonly pipeline?: PrincipalPipeline
+  /**
+   * Who is calling, decided by the app: the principal of the request, `undefined` when it carries no
+   * credentials. Throw an `AuthError` for bad credentials; it becomes the answer. Give this or
+   * `pipeline`.
+   */
+  readonly authorize?: (
     request: Request,
   ) => Promise<PermissionPrincipal | undefined> | PermissionPrincipal | undefined
   /** Where the routes live. Default `/permissions`. */
@@ -142,12 +148,23 @@ export function createAdminHandler(
   store: AdminStore,
   options: AdminOptions,
 ): (request: Request) => Promise<Response | undefined> {
+  if ((options.pipeline === undefined) === (options.authorize === undefined))
+    throw new ConfigError('admin', 'give exactly one of pipeline (auth.pipeline) or authorize')
+  if (options.authorize !== undefined && typeof options.authorize !== 'function')
+    throw new ConfigError('authorize', 'must be a function')
+  if (options.pipeline !== undefined && typeof options.pipeline.principal !== 'function')
+    throw new ConfigError('pipeline', 'must be a binding pipeline (auth.pipeline)')
+  const authorize =
+    options.authorize ??
+    (options.pipeline === undefined ? () => undefined : principalFromPipeline(options.pipeline))
   const base = (options.basePath ?? '/permissions').replace(/\/+$/, '')
+  if (!/^(\/[A-Za-z0-9._~-]+)*$/.test(base))
+    throw new ConfigError('basePath', 'must be a path such as /permissions')
   const realm = options.realm ?? 'api'
   const now = options.now ?? Date.now
 
   async function guard(request: Request, write: boolean): Promise<void> {
-    const caller = await options.authorize(request)
+    const caller = await authorize(request)
     if (caller === undefined || caller.kind === 'anonymous')
       throw new AuthError('missing_token', 'no credentials were sent')
     const needed = write ? ADMIN_STATEMENTS.write : ADMIN_STATEMENTS.read
