@@ -55,8 +55,9 @@ const projects: TestProjectInlineConfiguration[] = [
       ),
     ],
   }),
-  project('example-hono', 'examples/hono'),
-  project('example-express', 'examples/express'),
+  // The examples start PGlite (seconds on a busy machine) for their permissions.
+  project('example-hono', 'examples/hono', { hookTimeout: 60_000 }),
+  project('example-express', 'examples/express', { hookTimeout: 60_000 }),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]

@@ -415,6 +415,7 @@ async function startWorld(): Promise<World> {
     let gate: JwksGate | undefined
     // The Hono example's offline setup starts the dev issuer; the others share it.
     const hono = await startHonoExample({
+      permissions: false,
       adjust: async (config, issuer) => {
         gate = await startJwksGate(issuer.url)
         const hook = events.hook('hono')
@@ -444,6 +445,7 @@ async function startWorld(): Promise<World> {
     const expressFor = (label: string) =>
       startExpressExample({
         issuer,
+        permissions: false,
         adjust: (config) => ({
           ...config,
           auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label)),
