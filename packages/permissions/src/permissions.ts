@@ -85,8 +85,12 @@ function storeRef(principal: PermissionPrincipal): PrincipalRef | undefined {
   return { kind: principal.kind, id: principal.id }
 }
 
-function tokenGroups(principal: PermissionPrincipal): string[] {
-  return [...new Set(principal.groups.filter((g) => typeof g === 'string' && g !== ''))].sort()
+function tokenGroups(principal: PermissionPrincipal): readonly string[] {
+  const groups = principal.groups
+  // Most principals carry none or one group: no set, no sort.
+  if (groups.length === 0) return groups
+  if (groups.length === 1) return typeof groups[0] === 'string' && groups[0] !== '' ? groups : []
+  return [...new Set(groups.filter((g) => typeof g === 'string' && g !== ''))].sort()
 }
 
 function hasAdmin(store: PermissionStore): store is AdminStore {
@@ -187,14 +191,14 @@ export function permissions(options: PermissionsOptions): Permissions {
       }
       if (mode !== 'all' && mode !== 'any') throw new ConfigError('mode', "must be 'all' or 'any'")
       const grants = await grantsOf(principal, view)
-      return decideIndexed(grants, statements, mode, now())
+      return decideIndexed(grants, statements, mode, now(), true)
     },
     async explain(principal, view) {
       const { grants } = await grantsOf(principal, view)
       const at = now()
       return {
         principal: { kind: principal.kind, id: principal.id },
-        groups: tokenGroups(principal),
+        groups: [...tokenGroups(principal)],
         grants: grants.map((grant) => ({ ...grant, active: isActive(grant, at) })),
       }
     },

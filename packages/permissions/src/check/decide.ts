@@ -7,23 +7,36 @@ export function isActive(grant: Grant, nowMs: number): boolean {
   return grant.expiresAt === null || grant.expiresAt.getTime() > nowMs
 }
 
-function decideOne(index: GrantIndex, statement: string, nowMs: number): StatementDecision {
+const NO_GRANTS: readonly (readonly [string, Grant])[] = []
+
+function decideOne(
+  index: GrantIndex,
+  statement: string,
+  nowMs: number,
+  validated: boolean,
+): StatementDecision {
   let allow: Grant | undefined
   let deny: Grant | undefined
-  const expired: Grant[] = []
-  const consider = (grant: Grant) => {
-    if (!isActive(grant, nowMs)) expired.push(grant)
-    else if (grant.effect === 'deny') deny ??= grant
-    else allow ??= grant
-  }
-  if (isRequiredStatement(statement)) {
+  let expired: Grant[] | undefined
+  if (validated || isRequiredStatement(statement)) {
     const colon = statement.indexOf(':')
     const resource = statement.slice(0, colon)
     const action = statement.slice(colon + 1)
-    for (const grant of index.everything) consider(grant)
-    for (const [granted, grant] of index.byResource.get(resource) ?? [])
-      if (granted === '*' || granted === action) consider(grant)
+    const candidates = index.byResource.get(resource) ?? NO_GRANTS
+    for (let i = 0; i < index.everything.length + candidates.length; i++) {
+      let grant: Grant
+      if (i < index.everything.length) grant = index.everything[i] as Grant
+      else {
+        const [granted, g] = candidates[i - index.everything.length] as readonly [string, Grant]
+        if (granted !== '*' && granted !== action) continue
+        grant = g
+      }
+      if (!isActive(grant, nowMs)) (expired ??= []).push(grant)
+      else if (grant.effect === 'deny') deny ??= grant
+      else allow ??= grant
+    }
   }
+  expired ??= []
   if (deny !== undefined) return { statement, allowed: false, reason: 'deny', grant: deny, expired }
   if (allow !== undefined)
     return { statement, allowed: true, reason: 'allow', grant: allow, expired }
@@ -36,8 +49,9 @@ export function decideIndexed(
   required: readonly string[],
   mode: CheckMode,
   nowMs: number,
+  validated = false,
 ): CheckResult {
-  const decisions = required.map((statement) => decideOne(index, statement, nowMs))
+  const decisions = required.map((statement) => decideOne(index, statement, nowMs, validated))
   let allowedCount = 0
   for (const d of decisions) if (d.allowed) allowedCount++
   const allowed =
