@@ -47,8 +47,20 @@ const projects: TestProjectInlineConfiguration[] = [
     ...project('express-4', 'packages/express', { env: { EXPRESS_MAJOR: '4' } }),
     resolve: { alias: { express: express4 } },
   },
-  project('example-hono', 'examples/hono'),
-  project('example-express', 'examples/express'),
+  // Permissions: one real PostgreSQL server (Debian `postgresql`, see .ci/run) and one PGlite
+  // snapshot per run, shared by every test file of the project.
+  project('permissions', 'packages/permissions', {
+    // Opening PGlite (about 1 s from the snapshot) and a database takes longer on a busy machine.
+    hookTimeout: 60_000,
+    globalSetup: [
+      fileURLToPath(
+        new URL('./packages/permissions/test/support/global-setup.ts', import.meta.url),
+      ),
+    ],
+  }),
+  // The examples start PGlite (seconds on a busy machine) for their permissions.
+  project('example-hono', 'examples/hono', { hookTimeout: 60_000 }),
+  project('example-express', 'examples/express', { hookTimeout: 60_000 }),
   project('example-services', 'examples/services'),
   // The top README's quick starts, extracted and run over HTTP against the dev issuer.
   project('docs', 'docs', { testTimeout: 20_000, hookTimeout: 45_000 }),

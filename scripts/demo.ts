@@ -447,6 +447,7 @@ async function startWorld(port: number | undefined): Promise<World> {
     const hono = await startHonoExample({
       issuer,
       port: at(1),
+      permissions: false,
       adjust: async (config) => {
         gate = await startJwksGate(issuer.url)
         const hook = events.hook('hono')
@@ -474,6 +475,7 @@ async function startWorld(port: number | undefined): Promise<World> {
       startExpressExample({
         issuer,
         port: appPort,
+        permissions: false,
         adjust: (config) => ({
           ...config,
           auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label), devLog.hook),

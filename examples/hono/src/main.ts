@@ -10,6 +10,7 @@ import { ConfigError } from '@cloudauth/core'
 import { createApp } from './app.js'
 import { configFromEnv } from './config.js'
 import { listen } from './listen.js'
+import { startPermissions } from './permissions.js'
 import { startOffline } from './offline.js'
 
 function portFrom(value: string | undefined): number {
@@ -24,10 +25,15 @@ async function main(): Promise<() => Promise<void>> {
   const port = portFrom(process.env['PORT'])
   const config = configFromEnv(process.env)
   if (config !== undefined) {
-    const app = await listen(createApp(config), port)
+    // Roles in PGlite, seeded on start (see permissions.ts): /api/orders and /permissions.
+    const permissions = await startPermissions()
+    const app = await listen(createApp({ ...config, permissions: permissions.perms }), port)
     console.log(`Hono example on ${app.url}, verifying tokens of your Cognito user pool.`)
     console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
-    return () => app.close()
+    return async () => {
+      await app.close()
+      await permissions.close()
+    }
   }
   // Offline is for development: the verifiers' development log says, on stderr, why each refused
   // token was refused (in terms of this configuration, never the token's values).
