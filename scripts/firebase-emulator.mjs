@@ -43,7 +43,7 @@ async function reexecUnderTsx() {
     [
       '--import',
       tsx,
-      '--conditions=source',
+      '--conditions=@cloudauth/source',
       fileURLToPath(import.meta.url),
       ...process.argv.slice(2),
     ],

@@ -77,7 +77,7 @@ async function runServer(
       ([key]) => !/^(COGNITO|AUTH0|FIREBASE|CLOUDAUTH)_/.test(key),
     ),
   )
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', file], {
+  const child = spawn(process.execPath, ['--conditions=@cloudauth/source', '--import', 'tsx', file], {
     cwd: root,
     env: { ...base, ...env, PORT: String(port), NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],

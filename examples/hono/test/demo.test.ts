@@ -59,7 +59,7 @@ describe('pnpm demo --once', () => {
     delete env['FORCE_COLOR']
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'scripts/demo.ts', '--once'],
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts', '--once'],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stdout = ''
@@ -102,7 +102,7 @@ describe('pnpm demo (serving)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'scripts/demo.ts'],
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts'],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stdout = ''
@@ -124,7 +124,7 @@ describe('pnpm demo (serving)', () => {
   it('refuses a bad --port with a usage message (status 2)', async () => {
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'scripts/demo.ts', '--port', 'soon'],
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts', '--port', 'soon'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stderr = ''
