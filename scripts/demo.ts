@@ -342,6 +342,25 @@ class KeyEvents {
   }
 }
 
+/** The verifiers' development log lines (`devLog`), so a row can say why a token was refused. */
+class DevLines {
+  private readonly lines: string[] = []
+
+  /** A `devLog` function that keeps its lines. */
+  readonly hook = (line: string): void => {
+    this.lines.push(line.replace(/^cloudauth: /, ''))
+  }
+
+  /** Where the log is now: pass it to {@link since}. */
+  mark(): number {
+    return this.lines.length
+  }
+
+  since(mark: number): string[] {
+    return this.lines.slice(mark)
+  }
+}
+
 interface IssuerLike {
   readonly jwksUri?: string
 }
@@ -363,6 +382,7 @@ function throughGate<P>(
   issuerUrl: string,
   gate: JwksGate,
   onEvent: (event: { readonly type: string; readonly reason?: string }) => void,
+  devLog: (line: string) => void,
 ): P {
   if (typeof source !== 'object' || source === null || !('issuers' in source)) {
     throw new Error('the demo reroutes providers only (objects with issuers)')
@@ -380,6 +400,8 @@ function throughGate<P>(
     ...provider,
     issuers,
     jwks: { ...provider.jwks, minMaxAgeMs: 0, maxMaxAgeMs: 1 },
+    // The development log: why each refused token was refused, printed under its row.
+    devLog,
     onEvent: (event: { readonly type: string; readonly reason?: string }) => {
       own?.(event)
       onEvent(event)
@@ -396,6 +418,7 @@ interface World {
   /** A second Express app that has served nothing yet: its verifier holds no keys. */
   readonly cold: ExpressExample
   readonly events: KeyEvents
+  readonly devLog: DevLines
   mintCognito(options?: CognitoMint): string
   mintAuth0(options?: Auth0Mint): string
   mintFirebase(): string
@@ -410,6 +433,7 @@ type Auth0Mint = Omit<MintOptions, 'shape'>
 
 async function startWorld(port: number | undefined): Promise<World> {
   const events = new KeyEvents()
+  const devLog = new DevLines()
   const stops: (() => Promise<void>)[] = []
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined)
@@ -427,7 +451,7 @@ async function startWorld(port: number | undefined): Promise<World> {
         gate = await startJwksGate(issuer.url)
         const hook = events.hook('hono')
         return {
-          cognito: throughGate(config.cognito, issuer.url, gate, hook),
+          cognito: throughGate(config.cognito, issuer.url, gate, hook, devLog.hook),
           ...(config.firebase === undefined
             ? {}
             : {
@@ -436,6 +460,7 @@ async function startWorld(port: number | undefined): Promise<World> {
                   issuer.url,
                   gate,
                   events.hook('hono-firebase'),
+                  devLog.hook,
                 ),
               }),
         }
@@ -451,7 +476,7 @@ async function startWorld(port: number | undefined): Promise<World> {
         port: appPort,
         adjust: (config) => ({
           ...config,
-          auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label)),
+          auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label), devLog.hook),
         }),
       })
     const express = await expressFor('express', at(2))
@@ -465,6 +490,7 @@ async function startWorld(port: number | undefined): Promise<World> {
       express,
       cold,
       events,
+      devLog,
       mintCognito: (options = {}) =>
         issuer.mint({ shape: 'cognito', clientId: OFFLINE_CLIENT_ID, ...options }),
       mintAuth0: (options = {}) => issuer.mint({ shape: 'auth0', ...options }),
@@ -716,7 +742,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     print()
     const steps = walkThrough(world)
     for (const [index, step] of steps.entries()) {
-      const result = await runStep(step)
+      const mark = world.devLog.mark()
+      const answered = await runStep(step)
+      const lines = world.devLog.since(mark).map((line) => `dev log: ${line}`)
+      const result = { ...answered, notes: [...answered.notes, ...lines] }
       results.push(result)
       print(formatResult(result, index, paint))
     }

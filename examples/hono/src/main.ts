@@ -29,7 +29,16 @@ async function main(): Promise<() => Promise<void>> {
     console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
     return () => app.close()
   }
-  const example = await startOffline({ port })
+  // Offline is for development: the verifiers' development log says, on stderr, why each refused
+  // token was refused (in terms of this configuration, never the token's values).
+  const example = await startOffline({
+    port,
+    adjust: (config) => ({
+      ...config,
+      cognito: { ...config.cognito, devLog: true },
+      ...(config.firebase === undefined ? {} : { firebase: { ...config.firebase, devLog: true } }),
+    }),
+  })
   const { url } = example.app
   console.log(
     `Hono example on ${url}, offline: tokens from the dev issuer on ${example.issuer.url}.`,

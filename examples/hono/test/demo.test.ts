@@ -41,6 +41,14 @@ describe('pnpm demo --once', () => {
     const cold = run.results.at(-1)!
     expect(cold.retryAfter).toMatch(/^\d+$/)
     expect(run.results.at(-2)!.notes.join(' ')).toContain('key refresh failed')
+    // The verifiers' development log says why a refused token was refused, under its row.
+    const notes = (title: string) =>
+      run.results.find((result) => result.step.title === title)!.notes.join(' ')
+    expect(notes('expired token')).toContain('dev log: token refused (token_expired)')
+    expect(notes('wrong audience')).toContain(
+      'dev log: token refused (invalid_audience): for issuer',
+    )
+    expect(notes('valid token with the scope')).not.toContain('dev log')
     expect(output).toContain('All 14 answers were the expected ones.')
     // Not a terminal and colour off: plain text only.
     expect(output).not.toContain('\u001b[')
