@@ -234,8 +234,6 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
         }
         const top: Record<string, string> = {
           endpoint: name('COGNITO', 'ENDPOINT'),
-          scopeClaim: name('COGNITO', 'SCOPE_CLAIM'),
-          groupClaim: name('COGNITO', 'GROUP_CLAIM'),
           tokenUse: name('COGNITO', 'TOKEN_USE'),
           userId: name('USER_ID'),
         }
@@ -251,8 +249,6 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
           tokenUse: section.TOKEN_USE === 'any' ? null : section.TOKEN_USE,
           pools: poolOptions as [CognitoPoolOptions, ...CognitoPoolOptions[]],
           ...(section.ENDPOINT === undefined ? {} : { endpoint: section.ENDPOINT }),
-          ...(section.SCOPE_CLAIM === undefined ? {} : { scopeClaim: section.SCOPE_CLAIM }),
-          ...(section.GROUP_CLAIM === undefined ? {} : { groupClaim: section.GROUP_CLAIM }),
           ...(userId === undefined ? {} : { userId }),
         }) as unknown as Provider
       } catch (error) {
@@ -292,8 +288,6 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
         issuer: at('ISSUER'),
         audience: at('AUDIENCE'),
         clientId: at('CLIENT_ID'),
-        scopeClaim: name('AUTH0', 'SCOPE_CLAIM'),
-        groupClaim: name('AUTH0', 'GROUP_CLAIM'),
         tokenUse: name('AUTH0', 'TOKEN_USE'),
         userId: name('USER_ID'),
       }
@@ -303,8 +297,6 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
         ...(tenant.AUDIENCE === undefined ? {} : { audience: tenant.AUDIENCE }),
         ...(tenant.CLIENT_ID === undefined ? {} : { clientId: tenant.CLIENT_ID }),
         ...(section?.TOKEN_USE === undefined ? {} : { tokenUse: section.TOKEN_USE }),
-        ...(section?.SCOPE_CLAIM === undefined ? {} : { scopeClaim: section.SCOPE_CLAIM }),
-        ...(section?.GROUP_CLAIM === undefined ? {} : { groupClaim: section.GROUP_CLAIM }),
         ...(userId === undefined ? {} : { userId }),
       } as unknown as Auth0Options
       try {
@@ -346,6 +338,20 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
         collect(problems, error, (option) => fields[option] ?? name('FIREBASE'))
       }
     }
+  }
+
+  // Where scopes and groups live, set on the built provider (core's scopeClaims and groupClaims),
+  // so the option spelling of each provider factory does not matter.
+  const claimSection =
+    provider === 'cognito' ? config.COGNITO : provider === 'auth0' ? config.AUTH0 : undefined
+  if (source !== undefined && claimSection !== undefined) {
+    const { SCOPE_CLAIM: scopeClaims, GROUP_CLAIM: groupClaims } = claimSection
+    if (scopeClaims !== undefined || groupClaims !== undefined)
+      source = defineProvider({
+        ...source,
+        ...(scopeClaims === undefined ? {} : { scopeClaims }),
+        ...(groupClaims === undefined ? {} : { groupClaims }),
+      })
   }
 
   // Token sources: a header with a prefix (default Authorization: Bearer), then a cookie.

@@ -108,6 +108,27 @@ describe('cloudauthFromEnv', () => {
     ).toBe('abc.def.ghi')
   })
 
+  it('reads scopes and groups from the claims named by SCOPE_CLAIM and GROUP_CLAIM', async () => {
+    const built = cloudauthFromEnv({
+      prefix: P,
+      env: {
+        ...cognitoEnv,
+        [`${P}COGNITO__SCOPE_CLAIM`]: 'cognito:groups',
+        [`${P}COGNITO__GROUP_CLAIM`]: 'custom:roles, custom:teams',
+      },
+    })
+    const verified = await createVerifier(built.source).verify(
+      primary.accessToken({
+        scope: 'ignored',
+        'cognito:groups': ['read:users'],
+        'custom:roles': ['admin'],
+        'custom:teams': ['ops'],
+      }),
+    )
+    expect(verified.scopes).toEqual(['read:users'])
+    expect(verified.groups).toEqual(['admin', 'ops'])
+  })
+
   it('reads the token from a header with a prefix of your choosing, then a cookie', () => {
     const { options } = cloudauthFromEnv({
       prefix: P,
