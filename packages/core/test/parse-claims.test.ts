@@ -80,14 +80,14 @@ describe('parseClaims with zod 4', () => {
   })
 
   it('fails with invalid_claims (401) naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expect(error.status).toBe(401)
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 
   it('names a missing claim', async () => {
     const error = await expectCode(
-      parseClaims(verified, z.object({ tenant: z.string() })),
+      () => parseClaims(verified, z.object({ tenant: z.string() })),
       'invalid_claims',
     )
     expectPaths(error.description, ['tenant'])
@@ -95,10 +95,11 @@ describe('parseClaims with zod 4', () => {
 
   it('names the root for a failure not tied to a claim', async () => {
     const error = await expectCode(
-      parseClaims(
-        verified,
-        z.object({}).refine(() => false, { message: CANARY }),
-      ),
+      () =>
+        parseClaims(
+          verified,
+          z.object({}).refine(() => false, { message: CANARY }),
+        ),
       'invalid_claims',
     )
     expectPaths(error.description, ['(root)'])
@@ -106,9 +107,11 @@ describe('parseClaims with zod 4', () => {
 
   it('awaits an async schema', async () => {
     const schema = z.object({ sub: z.string().refine(async (sub) => sub.startsWith('user-')) })
-    await expect(parseClaims(verified, schema)).resolves.toEqual({ sub: 'user-1' })
+    const pending = parseClaims(verified, schema)
+    expect(pending).toBeInstanceOf(Promise)
+    await expect(pending).resolves.toEqual({ sub: 'user-1' })
     const error = await expectCode(
-      parseClaims(bad, z.object({ email: z.string().refine(async () => false) })),
+      () => parseClaims(bad, z.object({ email: z.string().refine(async () => false) })),
       'invalid_claims',
     )
     expectPaths(error.description, ['email'])
@@ -117,6 +120,54 @@ describe('parseClaims with zod 4', () => {
   it('does not change the verified claims', async () => {
     await parseClaims(verified, z.object({ level: z.number().transform(String) }))
     expect(verified.claims.level).toBe(3)
+  })
+})
+
+describe('parseClaims with a synchronous schema', () => {
+  const schema = z.object({ sub: z.string(), level: z.number() })
+
+  it('returns the output itself, not a promise', () => {
+    const claims = parseClaims(verified, schema)
+    expect(claims).not.toBeInstanceOf(Promise)
+    expect(claims).toEqual({ sub: 'user-1', level: 3 })
+  })
+
+  it('throws invalid_claims at once, without a rejected promise', () => {
+    let thrown: unknown
+    try {
+      void parseClaims(bad, schema)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ code: 'invalid_claims' })
+    expect((thrown as Error).message).not.toContain(CANARY)
+  })
+
+  it('takes the async path only when validate returns a promise', async () => {
+    let calls = 0
+    const handMade = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) => {
+          calls += 1
+          return Promise.resolve({ value })
+        },
+      },
+    }
+    const out = parseClaims(verified, handMade)
+    expect(out).toBeInstanceOf(Promise)
+    await expect(out).resolves.toBe(verified.claims)
+    const failing = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: () => ({ issues: [{ message: CANARY, path: ['a', { key: 'b' }] }] }),
+      },
+    }
+    const error = await expectCode(() => parseClaims(verified, failing), 'invalid_claims')
+    expectPaths(error.description, ['a.b'])
+    expect(calls).toBe(1)
   })
 })
 
@@ -146,7 +197,7 @@ describe('parseClaims with valibot', () => {
   })
 
   it('fails with invalid_claims naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 })
@@ -169,7 +220,7 @@ describe('parseClaims with arktype', () => {
   })
 
   it('fails with invalid_claims naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 })
@@ -178,8 +229,8 @@ describe('types', () => {
   it('accepts anything with claims, and only a Standard Schema', () => {
     expectTypeOf(parseClaims).parameter(0).toEqualTypeOf<Pick<VerifiedToken, 'claims'>>()
     const literal = () => parseClaims({ claims: {} }, z.object({ a: z.literal(1) }))
-    expectTypeOf(literal).returns.resolves.toEqualTypeOf<{ a: 1 }>()
+    expectTypeOf(literal).returns.toEqualTypeOf<{ a: 1 } | Promise<{ a: 1 }>>()
     // @ts-expect-error: a plain function is not a Standard Schema
-    void parseClaims(verified, (claims: unknown) => claims).catch(() => undefined)
+    expect(() => parseClaims(verified, (claims: unknown) => claims)).toThrow(TypeError)
   })
 })

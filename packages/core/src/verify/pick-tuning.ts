@@ -12,7 +12,7 @@ const TUNING: Readonly<Record<keyof VerifierTuning, true>> = {
   onEvent: true,
   now: true,
 }
-const TUNING_KEYS = Object.keys(TUNING) as readonly (keyof VerifierTuning)[]
+export const TUNING_KEYS = Object.keys(TUNING) as readonly (keyof VerifierTuning)[]
 
 /**
  * The {@link VerifierTuning} options (leeway, limits, caches, hooks, clock) picked out of a
