@@ -21,6 +21,7 @@ export type { EnvReader, EnvSource } from './config/read-env.js'
 export { claimNames } from './config/claim-names.js'
 export { unknownOptions } from './config/unknown-options.js'
 export { userIdClaim } from './config/user-id-claim.js'
+export { tokenLifetime } from './config/token-lifetime.js'
 export { insecureUrlProblem } from './config/insecure-url-problem.js'
 export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
@@ -51,6 +52,7 @@ export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
 export type { MatchMode } from './checks/scopes.js'
 export { parseClaims } from './checks/parse-claims.js'
 export { requireUserId } from './checks/require-user-id.js'
+export { checkLifetime } from './checks/check-lifetime.js'
 export {
   resolveRealm,
   resolveRequired,
