@@ -2,10 +2,12 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import {
   ConfigError,
   ConfigProblems,
+  checkLifetime,
   claimNames,
   pickTuning,
   readEnv,
   requireUserId,
+  tokenLifetime,
   unknownOptions,
   userFromClaims,
   userIdClaim,
@@ -343,5 +345,39 @@ describe('unknownOptions()', () => {
         message: 'is not an option of cognito(); did you mean userPoolId?',
       },
     ])
+  })
+})
+
+describe('tokenLifetime() and checkLifetime()', () => {
+  it('defaults to the ceiling, takes a positive whole number, and switches off only with null', () => {
+    expect(tokenLifetime(undefined, 3600)).toBe(3600)
+    expect(tokenLifetime(60, 3600)).toBe(60)
+    expect(tokenLifetime(null, 3600)).toBeNull()
+    for (const bad of [0, -1, 1.5, Number.NaN, Infinity, '60', false, 2 ** 53]) {
+      expect(thrown(() => tokenLifetime(bad, 3600)).option).toBe('maxTokenLifetime')
+    }
+    const problems = new ConfigProblems()
+    expect(tokenLifetime(false, 3600, problems)).toBe(3600)
+    expect(problems.size).toBe(1)
+  })
+
+  it('refuses exp - iat over the ceiling, or exp - now without iat, and nothing else', () => {
+    const now = 1_700_000_000
+    expect(() => checkLifetime({ iat: now - 10, exp: now - 10 + 3600 }, 3600, now)).not.toThrow()
+    expect(() => checkLifetime({ iat: now - 10, exp: now - 10 + 3601 }, 3600, now)).toThrow(
+      /lives longer \(exp - iat\) than the 3600 s/,
+    )
+    expect(() => checkLifetime({ exp: now + 3600 }, 3600, now)).not.toThrow()
+    expect(() => checkLifetime({ exp: now + 3601 }, 3600, now)).toThrow(/maxTokenLifetime/)
+    expect(() => checkLifetime({ exp: now + 1e12, iat: now }, null, now)).not.toThrow()
+    expect(() => checkLifetime({}, 3600, now)).toThrow(/exp claim is missing/)
+    let error: unknown
+    try {
+      checkLifetime({ iat: 1, exp: now + 60 }, 3600, now)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toMatchObject({ code: 'invalid_claims' })
+    expect((error as Error).message).not.toContain(String(now + 60))
   })
 })
