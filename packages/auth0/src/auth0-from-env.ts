@@ -7,7 +7,7 @@ import {
 } from '@cloudauth/core'
 import type { Auth0AccessClaims } from './auth0-access-claims.js'
 import type { Auth0IdClaims } from './auth0-id-claims.js'
-import { auth0, type Auth0CommonOptions, type Auth0Tenant } from './auth0.js'
+import { auth0, type Auth0CommonOptions, type Auth0Options, type Auth0Tenant } from './auth0.js'
 import { domainProblem, issuerProblem } from './internal/config-rules.js'
 
 /** Options of {@link auth0FromEnv} for access tokens: everything but what the environment gives. */
@@ -40,7 +40,8 @@ export type Auth0Env = EnvSource
  * | `AUTH0_ISSUER` | an explicit issuer (custom domain), e.g. `https://login.acme.com/`, or a local one such as `cloudauth-dev serve` (`http://127.0.0.1:9400/`) |
  * | `AUTH0_JWKS_URI` | optional: where the keys are (`jwksUri`); default `{issuer}.well-known/jwks.json` |
  *
- * Blank variables count as unset. Every problem with the variables is reported at once; an option
+ * Blank variables count as unset. Every problem, with the variables and with `options`, is
+ * reported at once, in one `ConfigError`; an option
  * the environment gives (`domain`, `issuer`, `audience`, and `clientId` for ID tokens) is refused
  * in `options`, and `jwksUri` may come from one side only.
  *
@@ -97,14 +98,27 @@ export function auth0FromEnv(
     ...(jwksUri === undefined ? {} : { jwksUri }),
   } as Auth0Tenant & { readonly jwksUri?: string }
 
+  // Stand-ins for what the environment gives, to check the code-side options along with the
+  // variables when these failed, so that one ConfigError lists every problem.
+  const code = (extra: Record<string, unknown>) =>
+    ({
+      ...Object.fromEntries(
+        Object.entries(rest).filter(([name]) => !['domain', 'issuer', 'jwksUri'].includes(name)),
+      ),
+      domain: 'stand-in.auth0.com',
+      ...extra,
+    }) as unknown as Auth0Options
   if (rest.tokenUse === 'id') {
     const clientId = vars.list('AUTH0_CLIENT_ID')
     if (clientId === undefined) problems.add('AUTH0_CLIENT_ID', 'is required for ID tokens')
+    if (problems.size > 0)
+      problems.collect(() => auth0(code({ clientId: 'x', audience: undefined })))
     problems.throwIfAny()
     return auth0({ ...rest, ...tenant, clientId: clientId ?? [] })
   }
   const audience = vars.list('AUTH0_AUDIENCE')
   if (audience === undefined) problems.add('AUTH0_AUDIENCE', 'is required')
+  if (problems.size > 0) problems.collect(() => auth0(code({ audience: 'x' })))
   problems.throwIfAny()
   return auth0({ ...rest, ...tenant, audience: audience ?? [] })
 }

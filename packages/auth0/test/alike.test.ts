@@ -208,6 +208,28 @@ describe('auth0FromEnv() and the local dev issuer', () => {
     }
   })
 
+  it('lists the problems of the variables and of the options in one ConfigError', () => {
+    const error = configError(() =>
+      auth0FromEnv({ AUTH0_DOMAIN: 'https://acme.eu.auth0.com' }, {
+        groupClaim: 'roles',
+        userId: '',
+      } as never),
+    )
+    expect(error.problems).toEqual([
+      'AUTH0_DOMAIN: must be a bare host such as acme.eu.auth0.com, without a scheme (drop "https://")',
+      'AUTH0_AUDIENCE: is required',
+      'groupClaim: is not an option of auth0(); did you mean groupClaims?',
+      'userId: must be a claim name, such as sub or email',
+    ])
+    const ids = configError(() =>
+      auth0FromEnv({ AUTH0_DOMAIN: DOMAIN }, { tokenUse: 'id', nonce: '' }),
+    )
+    expect(ids.problems).toEqual([
+      'AUTH0_CLIENT_ID: is required for ID tokens',
+      'nonce: must be a non-empty string',
+    ])
+  })
+
   it('checks AUTH0_JWKS_URI and refuses options the environment gives', () => {
     const error = configError(() =>
       auth0FromEnv(

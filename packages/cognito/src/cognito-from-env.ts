@@ -147,6 +147,21 @@ export function cognitoFromEnv<const TTokenUse extends CognitoTokenUse = Cognito
       'names the same user pool as COGNITO_USER_POOL_ID',
     )
   }
+  if (problems.size > 0) {
+    // Check the code-side options too, with a stand-in pool for what the environment failed to
+    // give, so that one ConfigError lists every problem.
+    const code = Object.fromEntries(
+      Object.entries(options).filter(([name]) => !Object.hasOwn(FROM_ENV, name)),
+    )
+    problems.collect(() =>
+      cognito({
+        ...(code as CognitoFromEnvOptions),
+        tokenUse: options.tokenUse ?? 'access',
+        userPoolId: 'us-east-1_StandIn1',
+        clientId: 'standin1',
+      }),
+    )
+  }
   problems.throwIfAny()
 
   const pools = [primary, secondary].flatMap((p) => (p === undefined ? [] : [p.input]))

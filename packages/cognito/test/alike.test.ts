@@ -152,6 +152,21 @@ describe('cognitoFromEnv() and the local dev issuer', () => {
     }
   })
 
+  it('lists the problems of the variables and of the options in one ConfigError', () => {
+    const error = configError(() =>
+      cognitoFromEnv({ COGNITO_CLIENT_ID: CLIENT }, {
+        tokenUse: 'access',
+        scopeClaim: 'cognito:groups',
+        maxTokenLifetime: -1,
+      } as never),
+    )
+    expect(error.problems).toEqual([
+      'COGNITO_USER_POOL_ID: is required (a user pool id such as us-east-1_AbCdEf123)',
+      'scopeClaim: is not an option of cognito(); did you mean scopeClaims?',
+      'maxTokenLifetime: must be a positive whole number of seconds, or null to switch the ceiling off',
+    ])
+  })
+
   it('refuses in options what the environment gives', () => {
     const error = configError(() =>
       cognitoFromEnv(

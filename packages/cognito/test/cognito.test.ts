@@ -493,7 +493,10 @@ describe('cognito(): verifier options pass through', () => {
     )
     await verifier.verify(token)
     expect(fetchSpy).toHaveBeenCalledTimes(1)
-    expect(events).toMatchObject([{ type: 'jwks_fetched', issuer: pool.issuer, keys: 1 }])
+    expect(events).toMatchObject([
+      { type: 'jwks_fetched', issuer: pool.issuer, keys: 1 },
+      { type: 'token_verified', issuer: pool.issuer, cached: false },
+    ])
   })
 
   it('runs validate after the Cognito checks, and its AuthError rejects', async () => {

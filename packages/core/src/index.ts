@@ -13,6 +13,13 @@ export { defineProvider } from './verify/provider.js'
 export type { Provider } from './verify/provider.js'
 export { pickTuning } from './verify/pick-tuning.js'
 export { userFromClaims } from './verify/user-from-claims.js'
+export { logEvents } from './verify/log-events.js'
+export type {
+  EventLogEntry,
+  EventLogger,
+  EventLogLevel,
+  LogEventsOptions,
+} from './verify/log-events.js'
 export type { UserFromClaimsOptions } from './verify/user-from-claims.js'
 export { ConfigProblems } from './config/config-problems.js'
 export type { ConfigProblem } from './config/config-problems.js'

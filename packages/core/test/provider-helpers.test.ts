@@ -381,3 +381,31 @@ describe('tokenLifetime() and checkLifetime()', () => {
     expect((error as Error).message).not.toContain(String(now + 60))
   })
 })
+
+describe('ConfigProblems.collect()', () => {
+  it("records every problem of another factory's ConfigError, and rethrows anything else", () => {
+    const problems = new ConfigProblems()
+    problems.add('MY_IDP_TENANT', 'is required')
+    problems.collect(() => {
+      const inner = new ConfigProblems()
+      inner.add('groupClaim', 'is not an option of x(); did you mean groupClaims?')
+      inner.add('userId', 'must be a claim name')
+      inner.throwIfAny()
+    })
+    problems.collect(() => {
+      throw new ConfigError('audience', 'is required')
+    })
+    problems.collect(() => 'built')
+    expect(problems.list).toEqual([
+      { option: 'MY_IDP_TENANT', message: 'is required' },
+      { option: 'groupClaim', message: 'is not an option of x(); did you mean groupClaims?' },
+      { option: 'userId', message: 'must be a claim name' },
+      { option: 'audience', message: 'is required' },
+    ])
+    expect(() =>
+      problems.collect(() => {
+        throw new TypeError('a bug')
+      }),
+    ).toThrow(TypeError)
+  })
+})

@@ -203,10 +203,23 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body satisfies Partial<Record<keyof DevMintOptions, unknown>>),
+      // Never follow a redirect (SECURITY.md): the dev issuer answers directly or not at all.
+      redirect: 'manual',
     })
   } catch {
     io.stderr(
       `cloudauth-dev: no dev issuer answers at ${base}; start one with: cloudauth-dev serve\n`,
+    )
+    return 1
+  }
+  if (
+    response.type === 'opaqueredirect' ||
+    response.redirected ||
+    (response.status >= 300 && response.status < 400)
+  ) {
+    void response.body?.cancel().catch(() => undefined)
+    io.stderr(
+      `cloudauth-dev: ${base}/token answered a redirect, which is never followed; point --issuer-url at the dev issuer itself\n`,
     )
     return 1
   }

@@ -576,6 +576,22 @@ export function attackRows(targets: readonly Target[]): readonly AttackRow[] {
   add(SECTIONS.structure, 'nested-cty-jwt-lower', '"cty": "jwt"', 'invalid_header', 401, (t) =>
     mint(t, { header: { cty: 'jwt' } }),
   )
+  // RFC 7515 §4.1.10: the "application/" prefix may be left out and case does not matter, so
+  // every spelling of the media type names the same nested token.
+  for (const [id, cty] of [
+    ['nested-cty-application-jwt', 'application/jwt'],
+    ['nested-cty-application-jwt-upper', 'APPLICATION/JWT'],
+    ['nested-cty-jwt-parameter', 'application/jwt; charset=utf-8'],
+    ['nested-cty-jwt-suffix', 'application/at+jwt'],
+    ['nested-cty-jwt-space', ' JWT '],
+  ] as const) {
+    add(SECTIONS.structure, id, `"cty": ${JSON.stringify(cty)}`, 'invalid_header', 401, (t) =>
+      mint(t, { header: { cty } }),
+    )
+  }
+  add(SECTIONS.structure, 'cty-not-string', '"cty": ["JWT"]', 'invalid_header', 401, (t) =>
+    mint(t, { header: { cty: ['JWT'] } }),
+  )
   add(
     SECTIONS.structure,
     'nested-real',
@@ -844,9 +860,21 @@ export function attackRows(targets: readonly Target[]): readonly AttackRow[] {
   time('exp-null', 'exp null', 'invalid_claims', () => ({ exp: null }))
   time('exp-array', 'exp as an array', 'invalid_claims', () => ({ exp: [now() + 600] }))
   time('exp-object', 'exp as an object', 'invalid_claims', () => ({ exp: { $gt: 0 } }))
-  time('exp-negative', 'exp -1', 'token_expired', () => ({ exp: -1 }))
+  // A NumericDate is 0..2^53-1 seconds (SECURITY.md): outside it the claim is invalid, not a date.
+  time('exp-negative', 'exp -1', 'invalid_claims', () => ({ exp: -1 }))
   time('exp-zero', 'exp 0', 'token_expired', () => ({ exp: 0 }))
-  time('exp-huge-negative', 'exp -1e308', 'token_expired', () => ({ exp: -1e308 }))
+  time('exp-huge-negative', 'exp -1e308', 'invalid_claims', () => ({ exp: -1e308 }))
+  time('exp-1e300', 'exp 1e300', 'invalid_claims', () => ({ exp: 1e300 }))
+  time('exp-unsafe-integer', 'exp 2^53 + 1', 'invalid_claims', () => ({ exp: 2 ** 53 + 1 }))
+  time('exp-max-value', 'exp Number.MAX_VALUE', 'invalid_claims', () => ({
+    exp: Number.MAX_VALUE,
+  }))
+  time('nbf-negative', 'nbf -1e15', 'invalid_claims', () => ({ nbf: -1e15 }))
+  time('auth-time-huge', 'auth_time 1e300', 'invalid_claims', () => ({ auth_time: 1e300 }))
+  time('auth-time-negative', 'auth_time -1', 'invalid_claims', () => ({ auth_time: -1 }))
+  time('auth-time-string', 'auth_time as a string', 'invalid_claims', () => ({
+    auth_time: String(now()),
+  }))
   time('exp-expired', 'exp 10 minutes ago', 'token_expired', () => ({
     exp: now() - 600,
     iat: now() - 1200,
@@ -859,10 +887,10 @@ export function attackRows(targets: readonly Target[]): readonly AttackRow[] {
   time('nbf-future-float', 'nbf a float, 60.5 s ahead', 'token_not_yet_valid', () => ({
     nbf: now() + 60.5,
   }))
-  time('nbf-huge', 'nbf 1e300', 'token_not_yet_valid', () => ({ nbf: 1e300 }))
+  time('nbf-huge', 'nbf 1e300', 'invalid_claims', () => ({ nbf: 1e300 }))
   time('nbf-string', 'nbf as a string', 'invalid_claims', () => ({ nbf: String(now()) }))
   time('iat-future', 'iat 10 minutes ahead', 'token_not_yet_valid', () => ({ iat: now() + 600 }))
-  time('iat-huge', 'iat 1e300', 'token_not_yet_valid', () => ({ iat: 1e300 }))
+  time('iat-huge', 'iat 1e300', 'invalid_claims', () => ({ iat: 1e300 }))
   time('iat-string', 'iat as a string', 'invalid_claims', () => ({ iat: String(now()) }))
   // JSON has no Infinity or NaN; a number too large for a double parses to Infinity.
   const raw = (id: string, title: string, code: AuthErrorCode, member: string) =>

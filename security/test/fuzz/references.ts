@@ -33,13 +33,14 @@ export function referenceScopes(value: unknown): string[] {
   return []
 }
 
+// RFC 7519 §2 as SECURITY.md bounds it: seconds from 0 to 2^53 - 1, fractions allowed.
 const isNumericDate = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value)
+  typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER
 
 /**
  * The verdict of RFC 7519's claim rules as SECURITY.md states them, for a token whose signature
  * and header are good: `undefined` when accepted, else the code. The order is the documented order
- * of checks: iss, then exp/nbf/iat types, expiry, nbf, iat, then aud, then sub.
+ * of checks: iss, then exp/nbf/iat/auth_time types, expiry, nbf, iat, then aud, then sub.
  */
 export function referenceClaimsVerdict(
   claims: Readonly<Record<string, unknown>>,
@@ -49,6 +50,7 @@ export function referenceClaimsVerdict(
   if (!isNumericDate(exp)) return 'invalid_claims'
   if (nbf !== undefined && !isNumericDate(nbf)) return 'invalid_claims'
   if (iat !== undefined && !isNumericDate(iat)) return 'invalid_claims'
+  if (claims.auth_time !== undefined && !isNumericDate(claims.auth_time)) return 'invalid_claims'
   if (FUZZ_NOW - FUZZ_TOLERANCE >= exp) return 'token_expired'
   if (nbf !== undefined && FUZZ_NOW + FUZZ_TOLERANCE < nbf) return 'token_not_yet_valid'
   if (iat !== undefined && FUZZ_NOW + FUZZ_TOLERANCE < iat) return 'token_not_yet_valid'

@@ -3,7 +3,7 @@ import type { JwtClaims } from '../verify/types.js'
 
 function numericDate(
   claims: JwtClaims,
-  name: 'exp' | 'nbf' | 'iat',
+  name: 'exp' | 'nbf' | 'iat' | 'auth_time',
   required: boolean,
 ): number | undefined {
   const value = claims[name]
@@ -15,11 +15,20 @@ function numericDate(
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new AuthError('invalid_claims', `the ${name} claim is not a number`)
   }
+  // Seconds since 1970 that a double holds exactly: `exp: 1e300` or `2**53 + 1` is no date an
+  // issuer writes, and arithmetic on it (exp - iat, exp * 1000) loses meaning. Before 1970 neither.
+  if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER)) {
+    throw new AuthError(
+      'invalid_claims',
+      `the ${name} claim is not a NumericDate between 0 and 2^53 - 1 seconds`,
+    )
+  }
   return value
 }
 
 /**
  * The registered time claims (RFC 7519 §4.1.4, §4.1.5, §4.1.6), with `tolerance` seconds of leeway.
+ * Each (and `auth_time`, OpenID Connect Core §2) is a finite number from 0 to 2^53 - 1.
  * `exp` is required: a bearer token that never expires is not accepted. With `maxAge` (seconds),
  * `iat` is required too and the token expires `maxAge` after it, whatever its `exp` says.
  *
@@ -35,6 +44,8 @@ export function checkTimes(
   const exp = numericDate(claims, 'exp', true) as number
   const nbf = numericDate(claims, 'nbf', false)
   const iat = numericDate(claims, 'iat', maxAge !== undefined)
+  // OpenID Connect Core §2: auth_time, when present, is a NumericDate too.
+  if (claims['auth_time'] !== undefined) numericDate(claims, 'auth_time', false)
   if (now - tolerance >= exp) throw new AuthError('token_expired', 'the token has expired')
   if (nbf !== undefined && now + tolerance < nbf)
     throw new AuthError('token_not_yet_valid', 'the token is not valid yet (nbf)')

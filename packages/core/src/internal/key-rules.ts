@@ -35,6 +35,8 @@ export function describeKeyMismatch(
     if (key.namedCurve !== CURVE[alg]) return `${alg} needs a key on curve ${CURVE[alg] ?? '?'}`
     return undefined
   }
-  if (key.type !== 'ed25519' && key.type !== 'ed448') return 'EdDSA needs an Ed25519 or Ed448 key'
+  // Ed448 is refused on every backend: WebCrypto (Node 20, most edge runtimes) cannot verify it, and
+  // both backends must give the same verdict on every key (SECURITY.md).
+  if (key.type !== 'ed25519') return 'EdDSA needs an Ed25519 key (Ed448 is not accepted)'
   return undefined
 }

@@ -263,16 +263,31 @@ export class JwksCache {
       const response = await Promise.race([
         this.context.fetch(this.source.uri, {
           headers: { accept: 'application/json' },
+          // Never follow a redirect: an https key set URL answering 302 to http://elsewhere would
+          // hand the verifier keys anyone on that path could choose (as jose's remote key sets do).
+          redirect: 'manual',
           signal: controller.signal,
         }),
         timedOut,
       ])
-      if (response.status !== 200)
+      const refusal = redirectRefusal(response)
+      if (refusal !== undefined) {
+        void response.body?.cancel().catch(() => undefined)
+        throw new Error(refusal)
+      }
+      if (response.status !== 200) {
+        void response.body?.cancel().catch(() => undefined)
         throw new Error(`the key set endpoint answered HTTP ${response.status}`)
+      }
       const length = Number(response.headers.get('content-length') ?? '0')
-      if (length > settings.maxBytes) throw new Error('the key set is too large')
-      const text = await Promise.race([response.text(), timedOut])
-      if (text.length > settings.maxBytes) throw new Error('the key set is too large')
+      if (length > settings.maxBytes) {
+        controller.abort(new Error('the key set is too large'))
+        throw new Error('the key set is too large')
+      }
+      const text = await Promise.race([
+        readLimited(response, settings.maxBytes, controller),
+        timedOut,
+      ])
       let document: unknown
       try {
         document = JSON.parse(text)
@@ -304,4 +319,56 @@ function sameMaterial(a: KeyEntry, b: KeyEntry): boolean {
 
 function unknownKey(): AuthError {
   return new AuthError('unknown_key', 'the token is signed with a key the issuer does not publish')
+}
+
+/**
+ * Why a key set response is a redirect the verifier refuses, or `undefined`. A fetch given
+ * `redirect: 'manual'` answers a 3xx as is (Node) or as an opaque redirect (status 0, browsers);
+ * an injected `fetch` that ignores the option shows `redirected`. Every one is a failed fetch.
+ */
+function redirectRefusal(response: Response): string | undefined {
+  if (response.type === 'opaqueredirect')
+    return 'the key set endpoint answered a redirect, which is never followed'
+  if (response.status >= 300 && response.status < 400)
+    return `the key set endpoint answered a redirect (HTTP ${response.status}), which is never followed`
+  if (response.redirected) return 'the key set fetch was redirected, which is never accepted'
+  return undefined
+}
+
+/**
+ * The body as UTF-8 text, counting bytes as they arrive: past `maxBytes` the read stops and the
+ * fetch is aborted, so a body without Content-Length (chunked) never buffers more than `maxBytes`
+ * plus one chunk.
+ *
+ * @throws Error `the key set is too large`
+ */
+async function readLimited(
+  response: Response,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<string> {
+  const body = response.body
+  if (body === null) return ''
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      const tooLarge = new Error('the key set is too large')
+      controller.abort(tooLarge)
+      await reader.cancel(tooLarge).catch(() => undefined)
+      throw tooLarge
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
 }

@@ -3,10 +3,12 @@ import { LruCache } from '../cache/token-cache.js'
 import { JwksCache } from '../keys/jwks-cache.js'
 import type { KeyEntry } from '../keys/key-set.js'
 import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/check-claims.js'
+import { namesNestedJwt } from '../internal/nested-content-type.js'
 import { parseToken } from '../internal/parse-token.js'
 import { backend } from '#crypto'
 import type { Provider } from './provider.js'
 import { userFromClaims } from './user-from-claims.js'
+import { explainRejection } from './explain-rejection.js'
 import { resolveOptions, type ResolvedIssuer } from './resolve-options.js'
 import type {
   Algorithm,
@@ -23,6 +25,17 @@ import type {
 
 // RFC 8725 §3.10 and RFC 7515 §4.1.2-§4.1.6: keys come only from the configured key set, never from the token.
 const EMBEDDED_KEY_PARAMETERS = ['jku', 'jwk', 'x5u', 'x5c'] as const
+
+/**
+ * What one `verify` learned on its way, for its `token_*` event and the development log. Made only
+ * when one of them is on, so a verifier without them allocates nothing per call for it. Only
+ * configured values go in: the issuer the token matched, the kid of a key the issuer's set holds.
+ */
+interface Trace {
+  issuer: string | undefined
+  kid: string | undefined
+  cached: boolean
+}
 
 interface CacheEntry<TClaims extends JwtClaims> {
   readonly result: VerifiedToken<TClaims>
@@ -80,9 +93,13 @@ function checkHeader(
   // RFC 7797: an unencoded payload (b64) is never accepted.
   if ('b64' in header)
     throw new AuthError('invalid_header', 'the b64 header parameter is not accepted')
-  // Nested JWTs (RFC 7519 §5.2 cty "JWT") are not unwrapped: the outer claims would be ignored.
-  if (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT') {
-    throw new AuthError('invalid_header', 'nested tokens (cty JWT) are not accepted')
+  // Nested JWTs (RFC 7519 §5.2 cty "JWT", in any spelling of the media type) are not unwrapped:
+  // the outer claims would be ignored. A cty that is not a string names no media type at all.
+  if (header.cty !== undefined) {
+    if (typeof header.cty !== 'string')
+      throw new AuthError('invalid_header', 'the cty header parameter is not a string')
+    if (namesNestedJwt(header.cty))
+      throw new AuthError('invalid_header', 'nested tokens (cty JWT) are not accepted')
   }
   if (typeof header.kid !== 'string' || header.kid === '')
     throw new AuthError('invalid_header', 'the token header has no kid')
@@ -106,7 +123,10 @@ function checkHeader(
  * A token is checked in this order: size, shape (RFC 7515 §7.1), `iss` against the configured
  * issuers (no network for an unknown one), header (`alg` allow-list, no embedded keys, no `crit`),
  * key by `kid` from the JWKS cache, signature, `exp`/`nbf`/`iat`, `aud`, `typ`, then the `validate`
- * hooks and revocation. Verified tokens are cached until their `exp`.
+ * hooks, `revalidate` and revocation. Verified tokens are cached until their `exp`; a cache hit runs
+ * `revalidate` and `isRevoked` again, never `validate` (so rules that depend on `now` go in
+ * `revalidate`). `onEvent` hears one `token_verified` or `token_rejected` per call; `devLog` says
+ * why a token was refused in terms of the configuration.
  *
  * @example
  * ```ts
@@ -126,9 +146,23 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
 ): Verifier<TClaims> {
   const resolved = resolveOptions<TClaims>(options)
   const { issuers, clockTolerance, maxTokenAge, maxTokenBytes, typ, settings, now } = resolved
-  const { validate, isRevoked, toUser } = options
+  const { validate, revalidate, isRevoked, toUser } = options
   const onEvent = options.onEvent
+  const devLine =
+    typeof options.devLog === 'function'
+      ? options.devLog
+      : options.devLog === true
+        ? (line: string) => {
+            console.warn(line)
+          }
+        : undefined
+  // For the development log: why each issuer's last key set fetch failed (our own messages).
+  const keyFailures = devLine === undefined ? undefined : new Map<string, string>()
   const emit = (event: VerifierEvent) => {
+    if (keyFailures !== undefined) {
+      if (event.type === 'jwks_refresh_failed') keyFailures.set(event.issuer, event.reason)
+      else if (event.type === 'jwks_fetched') keyFailures.delete(event.issuer)
+    }
     if (onEvent === undefined) return
     try {
       onEvent(event)
@@ -157,10 +191,12 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       ? new LruCache<string, CacheEntry<TClaims>>(resolved.cacheEntries)
       : undefined
 
-  // The issuer's own checks (a provider's: token_use, client) come first, then the app's. A sync
-  // hook stays sync: no promise per request unless a hook returns one.
+  // The issuer's own checks (a provider's: token_use, client) come first, then the app's, then the
+  // app's per-verify check (which cache hits run alone). A sync hook stays sync: no promise per
+  // request unless a hook returns one.
   const checks = (issuer: ResolvedIssuer): readonly ClaimsCheck[] =>
-    [issuer.validate, validate].filter((check) => check !== undefined)
+    [issuer.validate, validate, revalidate].filter((check) => check !== undefined)
+  const onEveryHit: readonly ClaimsCheck[] = revalidate === undefined ? [] : [revalidate]
   const checksByIssuer = new Map([...issuers.values()].map((issuer) => [issuer, checks(issuer)]))
 
   function runChecks(
@@ -216,12 +252,17 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     if (answer) throw new AuthError('token_revoked', 'the token has been revoked')
   }
 
-  async function verifyFresh(token: string, nowMs: number): Promise<VerifiedToken<TClaims>> {
+  async function verifyFresh(
+    token: string,
+    nowMs: number,
+    trace: Trace | undefined,
+  ): Promise<VerifiedToken<TClaims>> {
     const { header, claims, signingInput, signature } = parseToken(token)
     const iss = claims.iss
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined
     if (issuer === undefined)
       throw new AuthError('invalid_issuer', 'the token issuer (iss) is not trusted')
+    if (trace !== undefined) trace.issuer = issuer.issuer
     const alg = checkHeader(header, issuer, typ)
 
     let jwks: JwksCache | undefined
@@ -235,6 +276,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
         throw new AuthError('unknown_key', 'no key set is configured for this issuer')
       const found = jwks.getKey(header.kid as string)
       key = found instanceof Promise ? await found : found
+      if (trace !== undefined) trace.kid = key.kid
       // RFC 8725 §3.1: the key's own alg, when it states one, must be the token's.
       if (key.alg !== undefined && key.alg !== alg)
         throw new AuthError('unsupported_algorithm', 'the token algorithm does not match its key')
@@ -271,7 +313,10 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     return result
   }
 
-  async function verify(token: string): Promise<VerifiedToken<TClaims>> {
+  async function verifyToken(
+    token: string,
+    trace: Trace | undefined,
+  ): Promise<VerifiedToken<TClaims>> {
     try {
       if (typeof token !== 'string' || token === '')
         throw new AuthError('malformed_token', 'the token is empty')
@@ -288,19 +333,86 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
             nowMs < hit.expiresAtMs &&
             hit.jwks?.peek(hit.result.header.kid as string, nowMs) === hit.key
           ) {
+            if (trace !== undefined) {
+              trace.cached = true
+              trace.issuer = hit.result.issuer
+              trace.kid = hit.key?.kid
+            }
+            if (onEveryHit.length > 0) {
+              const issuer = issuers.get(hit.result.issuer) as ResolvedIssuer
+              const { claims, header } = hit.result
+              const pending = runChecks(onEveryHit, claims, header, issuer, nowMs / 1000)
+              if (pending !== undefined) await pending
+            }
             if (isRevoked !== undefined) await revoked(hit.result)
             return hit.result
           }
           cache.delete(key)
         }
       }
-      const result = await verifyFresh(token, nowMs)
+      const result = await verifyFresh(token, nowMs, trace)
       if (isRevoked !== undefined) await revoked(result)
       return result
     } catch (error) {
       if (isAuthError(error)) throw error
       // Fail closed: anything unexpected is a rejected token, never an untyped error.
       throw new AuthError('malformed_token', 'the token could not be verified', { cause: error })
+    }
+  }
+
+  // Events and the development log wrap the verification; without them `verify` is the bare
+  // verification: no trace, no event object, no extra clock read.
+  const verify =
+    onEvent === undefined && devLine === undefined
+      ? (token: string) => verifyToken(token, undefined)
+      : observedVerify
+
+  async function observedVerify(token: string): Promise<VerifiedToken<TClaims>> {
+    const trace: Trace = { issuer: undefined, kid: undefined, cached: false }
+    const start = onEvent === undefined ? 0 : performance.now()
+    try {
+      const result = await verifyToken(token, trace)
+      if (onEvent !== undefined) {
+        emit({
+          type: 'token_verified',
+          issuer: result.issuer,
+          kid: trace.kid,
+          durationMs: performance.now() - start,
+          cached: trace.cached,
+        })
+      }
+      return result
+    } catch (error) {
+      // verifyToken rejects only with an AuthError (its catch-all sees to that).
+      const refused = error as AuthError
+      if (onEvent !== undefined) {
+        emit({
+          type: 'token_rejected',
+          code: refused.code,
+          issuer: trace.issuer,
+          kid: trace.kid,
+          durationMs: performance.now() - start,
+          cached: trace.cached,
+        })
+      }
+      if (devLine !== undefined) {
+        try {
+          devLine(
+            explainRejection(refused, {
+              issuers,
+              matched: trace.issuer,
+              cached: trace.cached,
+              clockTolerance,
+              maxTokenAge,
+              typ,
+              keyFailure: trace.issuer === undefined ? undefined : keyFailures?.get(trace.issuer),
+            }),
+          )
+        } catch {
+          // A failing log must not change the verdict.
+        }
+      }
+      throw error
     }
   }
 

@@ -11,6 +11,8 @@ const TUNING: Readonly<Record<keyof VerifierTuning, true>> = {
   cache: true,
   onEvent: true,
   now: true,
+  revalidate: true,
+  devLog: true,
 }
 export const TUNING_KEYS = Object.keys(TUNING) as readonly (keyof VerifierTuning)[]
 

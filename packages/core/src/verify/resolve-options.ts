@@ -267,13 +267,25 @@ export function resolveOptions<TClaims extends JwtClaims>(options: VerifierOptio
     if (!Number.isInteger(cacheEntries))
       throw new ConfigError('cache.maxEntries', 'must be an integer')
   }
-  for (const hook of ['validate', 'isRevoked', 'onEvent', 'toUser', 'now', 'fetch'] as const) {
+  const devLog = options.devLog
+  if (devLog !== undefined && typeof devLog !== 'boolean' && typeof devLog !== 'function')
+    throw new ConfigError('devLog', 'must be true, false or a function that takes a line')
+  for (const hook of [
+    'validate',
+    'revalidate',
+    'isRevoked',
+    'onEvent',
+    'toUser',
+    'now',
+    'fetch',
+  ] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function')
       throw new ConfigError(hook, 'must be a function')
   }
   // Without an injected fetch, look globalThis.fetch up at call time: a verifier built before a
   // test's msw server (or an app's instrumentation) patches fetch must still go through the patch.
-  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetchImpl: typeof fetch =
+    options.fetch ?? ((input, init) => globalThis.fetch(input, { ...init, redirect: 'manual' }))
   if (options.fetch === undefined && typeof globalThis.fetch !== 'function')
     throw new ConfigError('fetch', 'no fetch is available; pass one')
 

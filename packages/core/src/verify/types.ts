@@ -1,4 +1,4 @@
-import type { AuthError } from '../errors/auth-error.js'
+import type { AuthError, AuthErrorCode } from '../errors/auth-error.js'
 
 /** Asymmetric JWS algorithms cloudauth verifies (RFC 7518 §3). HMAC and `none` are refused. */
 export type Algorithm =
@@ -57,7 +57,11 @@ export type KeySetFormat = 'jwks' | 'x509'
 export interface CheckContext {
   /** The configured issuer the token was matched to. */
   readonly issuer: string
-  /** The current time in seconds since the epoch, as the verifier sees it. */
+  /**
+   * The current time in seconds since the epoch, as the verifier sees it. In `validate` this is the
+   * time of the FIRST verification only: a cached token skips `validate` on later verifies. A rule
+   * that depends on `now` (`now - auth_time <= 300`) belongs in `revalidate`, which runs on every verify.
+   */
   readonly now: number
   /** The configured clock tolerance in seconds. */
   readonly clockTolerance: number
@@ -130,8 +134,35 @@ export interface TokenCacheOptions {
   readonly maxEntries?: number
 }
 
-/** What the verifier reports through `onEvent`. None carries a token or a secret. */
+/**
+ * What the verifier reports through `onEvent`: key set events, and one event per `verify`. None
+ * carries a token, a secret or a claim value: `issuer` is the configured issuer a token matched,
+ * and `kid` is the id of a key the issuer's key set holds, never a value only the token states.
+ */
 export type VerifierEvent =
+  | {
+      /** A token passed every check (`verify` resolved). */
+      readonly type: 'token_verified'
+      /** The configured issuer the token matched. */
+      readonly issuer: string
+      /** The key that verified it; `undefined` for an unsigned emulator token. */
+      readonly kid: string | undefined
+      /** Time spent in `verify`, in milliseconds (fractional; includes any key fetch and hooks). */
+      readonly durationMs: number
+      /** Whether the verified-token cache answered (no signature check ran). */
+      readonly cached: boolean
+    }
+  | {
+      /** A token was refused (`verify` rejected with `code`). */
+      readonly type: 'token_rejected'
+      readonly code: AuthErrorCode
+      /** The configured issuer the token matched, or `undefined` when it matched none (or the token had no readable iss). */
+      readonly issuer: string | undefined
+      /** The key found for the token's `kid` in the issuer's set; `undefined` when none was. */
+      readonly kid: string | undefined
+      readonly durationMs: number
+      readonly cached: boolean
+    }
   | {
       readonly type: 'jwks_fetched'
       readonly issuer: string
@@ -167,6 +198,8 @@ export type VerifierTuning<TClaims extends JwtClaims = JwtClaims> = Pick<
   | 'cache'
   | 'onEvent'
   | 'now'
+  | 'revalidate'
+  | 'devLog'
 >
 
 /** Options of {@link createVerifier}. */
@@ -193,8 +226,28 @@ export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
   readonly scopeClaims?: readonly string[]
   /** Claims that hold groups. Default `[]`. */
   readonly groupClaims?: readonly string[]
-  /** An extra check for every token. */
+  /**
+   * An extra check for every token, run once when the token is first verified. A cached token does
+   * not run it again: `context.now` is the time of that first verification. Put rules that depend
+   * on the current time in {@link VerifierOptions.revalidate} instead.
+   */
   readonly validate?: ClaimsCheck
+  /**
+   * A check that runs on EVERY `verify`, cache hits included (like `isRevoked`), after `validate`
+   * on a fresh verification, with `context.now` read for this call. Use it for rules that depend on
+   * the time, such as a recent login (`now - auth_time <= 300`): a rule in `validate` would keep
+   * accepting a cached token long after it stopped holding. Throw an {@link AuthError} to reject with
+   * its code; any other throw becomes `invalid_claims`. Keep it cheap: it is on the cache-hit path.
+   *
+   * @example
+   * ```ts
+   * revalidate: (claims, _header, { now }) => {
+   *   if (typeof claims.auth_time !== 'number' || now - claims.auth_time > 300)
+   *     throw new AuthError('invalid_claims', 'a recent login is required')
+   * }
+   * ```
+   */
+  readonly revalidate?: ClaimsCheck
   /** Revocation: runs on every verify, cache hits included. Return true to reject with `token_revoked`. */
   readonly isRevoked?: (verified: VerifiedToken<TClaims>) => boolean | Promise<boolean>
   /** The `fetch` used for key sets. Default `globalThis.fetch`. */
@@ -203,8 +256,20 @@ export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
   readonly jwks?: JwksOptions
   /** Verified-token cache: on by default; `false` turns it off. */
   readonly cache?: TokenCacheOptions | false
-  /** Key set events: fetched, refresh failed, stale keys served. */
+  /**
+   * Events for logs and metrics: key set events (fetched, refresh failed, stale keys served, key
+   * skipped) and one `token_verified` or `token_rejected` per `verify`. Called synchronously; a
+   * throwing hook is ignored. Without it no event is built and no extra clock is read.
+   * `logEvents(logger)` turns events into structured log lines.
+   */
   readonly onEvent?: (event: VerifierEvent) => void
+  /**
+   * Development log, off by default: `true` writes to `console.warn`, a function receives each line.
+   * For every refused token it says why in terms of the configuration ("this verifier trusts
+   * issuer https://X; the token's issuer differs"), never with the token's values. Leave it off in
+   * production: a flood of bad tokens becomes a flood of lines.
+   */
+  readonly devLog?: boolean | ((line: string) => void)
   /** A clock in milliseconds, for tests. Default `Date.now`. */
   readonly now?: () => number
   /** Maps verified claims to a normalised user. Providers supply one. */
