@@ -38,6 +38,9 @@ const projects: TestProjectInlineConfiguration[] = [
   project('cognito', 'packages/cognito'),
   project('auth0', 'packages/auth0'),
   project('firebase', 'packages/firebase'),
+  project('principals', 'packages/principals'),
+  project('env', 'packages/env'),
+  project('openapi', 'packages/openapi'),
   project('hono', 'packages/hono'),
   project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
   {
@@ -46,6 +49,9 @@ const projects: TestProjectInlineConfiguration[] = [
   },
   project('example-hono', 'examples/hono'),
   project('example-express', 'examples/express'),
+  project('example-services', 'examples/services'),
+  // The top README's quick starts, extracted and run over HTTP against the dev issuer.
+  project('docs', 'docs', { testTimeout: 20_000, hookTimeout: 45_000 }),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupServer } from 'msw/node'
-import { AUTH_ERROR_STATUS, type Verifier } from '@cloudauth/core'
+import { AUTH_ERROR_INFO, type Verifier } from '@cloudauth/core'
 import { acceptedRows, attackRows } from './corpus/attack-rows.js'
 import { allTargets } from './corpus/targets.js'
 import { expectedCode, expectRejection } from './support/expect-rejection.js'
@@ -24,7 +24,7 @@ describe('the corpus itself', () => {
   })
 
   it('states for each row the status core maps its code to', () => {
-    for (const row of rows) expect(AUTH_ERROR_STATUS[row.code].status, row.id).toBe(row.status)
+    for (const row of rows) expect(AUTH_ERROR_INFO[row.code].status, row.id).toBe(row.status)
   })
 })
 

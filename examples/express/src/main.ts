@@ -29,7 +29,16 @@ async function main(): Promise<() => Promise<void>> {
     console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
     return () => app.close()
   }
-  const example = await startOffline({ port })
+  // Offline is for development: the verifiers' development log says, on stderr, why each refused
+  // token was refused (in terms of this configuration, never the token's values).
+  const example = await startOffline({
+    port,
+    adjust: (config) => ({
+      ...config,
+      auth0: { ...config.auth0, devLog: true },
+      ...(config.firebase === undefined ? {} : { firebase: { ...config.firebase, devLog: true } }),
+    }),
+  })
   const { url } = example.app
   console.log(
     `Express example on ${url}, offline: tokens from the dev issuer on ${example.issuer.url}.`,
@@ -38,10 +47,15 @@ async function main(): Promise<() => Promise<void>> {
   console.log(`  curl -i ${url}/api/users`)
   console.log(`  curl -i ${url}/api/users -H 'Authorization: Bearer ${example.token()}'`)
   console.log(`  curl -i ${url}/firebase/me -H 'Authorization: Bearer ${example.firebaseToken()}'`)
-  console.log('More tokens, with the scopes, groups and claims you choose:')
+  console.log(
+    'More tokens, with the scopes, groups and claims you choose (jq reads the token out):',
+  )
   console.log(
     `  curl -s -X POST ${example.issuer.url}/token -H 'Content-Type: application/json' ` +
-      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}'`,
+      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}' | jq -r .token`,
+  )
+  console.log(
+    `  npx cloudauth-dev token --issuer-url ${example.issuer.url} --shape auth0 --scope read:users --group admin --claim ${TENANT_CLAIM}=acme`,
   )
   console.log('Ctrl-C stops.')
   return () => example.close()

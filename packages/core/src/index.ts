@@ -1,6 +1,7 @@
-export { AuthError, AUTH_ERROR_STATUS, isAuthError } from './errors/auth-error.js'
+export { AuthError, AUTH_ERROR_INFO, isAuthError } from './errors/auth-error.js'
 export type {
   AuthErrorCode,
+  AuthErrorInfo,
   AuthErrorOptions,
   AuthErrorStatus,
   BearerErrorValue,
@@ -60,10 +61,10 @@ export type { MatchMode } from './checks/scopes.js'
 export { parseClaims } from './checks/parse-claims.js'
 export { requireUserId } from './checks/require-user-id.js'
 export { checkLifetime } from './checks/check-lifetime.js'
-export {
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-} from './binding/binding-options.js'
-export type { VerifierSource } from './binding/binding-options.js'
+export type {
+  AnonymousPrincipal,
+  Principal,
+  PrincipalKind,
+  ServicePrincipal,
+  UserPrincipal,
+} from './principal/principal.js'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  AUTH_ERROR_STATUS,
+  AUTH_ERROR_INFO,
   AuthError,
   ConfigError,
   bearer,
@@ -14,6 +14,7 @@ import {
   type AuthErrorCode,
   type Verifier,
 } from '@cloudauth/core'
+import { createPipeline, createRequestView } from '@cloudauth/core/binding'
 import { z } from 'zod'
 import {
   AUDIENCE,
@@ -40,6 +41,7 @@ let key: TestKey
 let clock: Clock
 let verifier: Verifier
 let down: Verifier
+let revocationDown: Verifier
 
 beforeAll(async () => {
   key = await makeKey('RS256', 'key-1')
@@ -54,6 +56,14 @@ beforeAll(async () => {
         throw new AuthError('invalid_token_use', 'the token is not an access token')
     },
     isRevoked: (verified) => verified.claims.jti === 'revoked',
+  })
+  revocationDown = createVerifier({
+    issuers: { issuer: ISSUER, jwksUri: JWKS_URI, audience: AUDIENCE },
+    fetch: new KeyServer(key).fetch,
+    now: clock.now,
+    isRevoked: () => {
+      throw new Error('revocation store down')
+    },
   })
   const server = new KeyServer(key)
   server.mode = 'http-500'
@@ -209,11 +219,75 @@ const ROWS: Record<AuthErrorCode, Row> = {
     challenge: undefined,
     error: 'temporarily_unavailable',
   },
+  revocation_unavailable: {
+    trigger: () => revocationDown.verify(mint(key, {}, { now: now() })),
+    status: 503,
+    description: 'the revocation check is unavailable',
+    challenge: undefined,
+    error: 'temporarily_unavailable',
+  },
+  insufficient_permission: {
+    trigger: () => throughPipeline('permission', mint(key, {}, { now: now() })),
+    status: 403,
+    description: 'the principal lacks a required permission',
+    challenge:
+      'Bearer realm="api", error="insufficient_scope", error_description="the principal lacks a required permission"',
+    error: 'insufficient_scope',
+  },
+  principal_unavailable: {
+    trigger: () => throughPipeline('enrich', mint(key, {}, { now: now() })),
+    status: 503,
+    description: 'the principal could not be loaded',
+    challenge: undefined,
+    error: 'temporarily_unavailable',
+  },
+  // The next two are thrown by features (permissions, principals) through the pipeline.
+  permissions_unavailable: {
+    trigger: () => {
+      throw new AuthError('permissions_unavailable', 'the permission store is unavailable')
+    },
+    status: 503,
+    description: 'the permission store is unavailable',
+    challenge: undefined,
+    error: 'temporarily_unavailable',
+  },
+  invalid_service_credentials: {
+    trigger: () => {
+      throw new AuthError('invalid_service_credentials', 'the service credential is not valid')
+    },
+    status: 401,
+    description: 'the service credential is not valid',
+    challenge: invalidToken('the service credential is not valid'),
+    error: 'invalid_token',
+  },
+}
+
+/** Runs a pipeline step whose failure is the code under test, and throws its error. */
+async function throughPipeline(kind: 'permission' | 'enrich', token: string): Promise<void> {
+  const step =
+    kind === 'permission'
+      ? createPipeline(verifier, {
+          permissions: { check: () => Promise.resolve({ allowed: false, missing: ['write'] }) },
+        }).permission(['write'])
+      : createPipeline(verifier, {
+          enrich: () => {
+            throw new Error('store down')
+          },
+        }).principal()
+  const result = await step.run(
+    createRequestView({
+      method: 'GET',
+      url: '/',
+      header: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined),
+      appendResponseHeader: () => undefined,
+    }),
+  )
+  if (!result.ok) throw result.error
 }
 
 describe('every error code through toErrorResponse', () => {
   it('has a row here for every code there is', () => {
-    expect(Object.keys(ROWS).sort()).toEqual(Object.keys(AUTH_ERROR_STATUS).sort())
+    expect(Object.keys(ROWS).sort()).toEqual(Object.keys(AUTH_ERROR_INFO).sort())
   })
 
   it.each(Object.entries(ROWS) as [AuthErrorCode, Row][])(
@@ -221,8 +295,8 @@ describe('every error code through toErrorResponse', () => {
     async (code, row) => {
       const error = await expectCode(async () => row.trigger(), code)
       expect(error.status).toBe(row.status)
-      expect(error.status).toBe(AUTH_ERROR_STATUS[code].status)
-      expect(error.error).toBe(AUTH_ERROR_STATUS[code].error)
+      expect(error.status).toBe(AUTH_ERROR_INFO[code].status)
+      expect(error.error).toBe(AUTH_ERROR_INFO[code].error)
       expect(error.description).toBe(row.description)
       const response = toErrorResponse(error)
       const headers: Record<string, string> = { ...JSON_HEADERS }
@@ -244,7 +318,7 @@ describe('every error code through toErrorResponse', () => {
 
 describe('RFC 6750 error values', () => {
   it('maps 400 to invalid_request, token defects to invalid_token, 403 to insufficient_scope, and no error value for missing_token or 503', () => {
-    const byError = Object.entries(AUTH_ERROR_STATUS).map(([code, info]) => [
+    const byError = Object.entries(AUTH_ERROR_INFO).map(([code, info]) => [
       code,
       info.status,
       info.error,
@@ -264,8 +338,13 @@ describe('RFC 6750 error values', () => {
       ['invalid_token_use', 401, 'invalid_token'],
       ['invalid_claims', 401, 'invalid_token'],
       ['token_revoked', 401, 'invalid_token'],
+      ['invalid_service_credentials', 401, 'invalid_token'],
       ['insufficient_scope', 403, 'insufficient_scope'],
+      ['insufficient_permission', 403, 'insufficient_scope'],
       ['jwks_unavailable', 503, undefined],
+      ['revocation_unavailable', 503, undefined],
+      ['permissions_unavailable', 503, undefined],
+      ['principal_unavailable', 503, undefined],
     ])
   })
 })

@@ -12,6 +12,7 @@ import {
   makeKey,
   mint,
   recordEvents,
+  rejectionOf,
   type TestKey,
 } from './helpers.js'
 
@@ -232,5 +233,23 @@ describe('types', () => {
     expectTypeOf(literal).returns.toEqualTypeOf<{ a: 1 } | Promise<{ a: 1 }>>()
     // @ts-expect-error: a plain function is not a Standard Schema
     expect(() => parseClaims(verified, (claims: unknown) => claims)).toThrow(TypeError)
+  })
+})
+
+describe('keys a token supplies are never echoed', () => {
+  it('writes a key outside the claim-name characters as *, and lists at most five paths', async () => {
+    const verified = {
+      claims: { meta: { '☃<script>': 1, 'x"y': 2, 'https://example.test/tenant': 3 } },
+    }
+    // A synchronous schema throws at once: rejectionOf takes the call as a function.
+    const error = await rejectionOf(() =>
+      parseClaims(verified, z.object({ meta: z.record(z.string(), z.string()) })),
+    )
+    expect((error as Error).message).toBe(
+      'claims failed validation at: meta.*, meta.https://example.test/tenant',
+    )
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, z.string()]))
+    const tooMany = await rejectionOf(() => parseClaims({ claims: {} }, z.object(many)))
+    expect((tooMany as Error).message).toBe('claims failed validation at: k0, k1, k2, k3, k4, ...')
   })
 })

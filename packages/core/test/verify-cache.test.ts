@@ -175,7 +175,7 @@ describe('isRevoked', () => {
     })
     const error = await expectCode(
       verifier.verify(mint(key, {}, { now: clock.seconds })),
-      'jwks_unavailable',
+      'revocation_unavailable',
     )
     expect(error.status).toBe(503)
     expect(error.retryAfter).toBe(30)

@@ -1,6 +1,6 @@
 import { isAuthError } from '@cloudauth/core'
+import { errorAnswer, resolveRealm } from '@cloudauth/core/binding'
 import type { ErrorRequestHandler } from 'express'
-import { resolveRealm } from '@cloudauth/core'
 import { sendError } from './internal/send-error.js'
 
 /**
@@ -31,7 +31,7 @@ export interface AuthErrorHandlerOptions {
  * app.use((err, req, res, next) => { log(err); next(err) })
  * app.use(authErrorHandler())
  * ```
- * @throws ConfigError when `realm` is not a non-empty string
+ * @throws ConfigError when `realm` is not a non-empty string of printable ASCII
  */
 export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
   const responseOptions = { realm: resolveRealm(options.realm) }
@@ -40,6 +40,6 @@ export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRe
       next(error)
       return
     }
-    sendError(res, error, responseOptions)
+    sendError(res, errorAnswer(error, responseOptions))
   }
 }

@@ -1,26 +1,27 @@
 import {
-  AuthError,
   ConfigError,
-  extractToken,
-  isAuthError,
-  parseClaims,
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-  requireGroups,
-  requireScopes,
+  type AuthError,
   type JwtClaims,
   type MatchMode,
-  type TokenSource,
+  type Principal,
+  type PrincipalKind,
   type User,
   type VerifiedToken,
   type Verifier,
-  type VerifierSource,
 } from '@cloudauth/core'
+import {
+  createPipeline,
+  type ClaimOutput,
+  type ClaimSchema,
+  type Pipeline,
+  type PipelineOptions,
+  type Step,
+  type VerifierSource,
+} from '@cloudauth/core/binding'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
+import { requestView } from './internal/request-view.js'
 import { sendError } from './internal/send-error.js'
+import { toFetchRequest, writeFetchResponse } from './internal/fetch-bridge.js'
 
 declare global {
   // Express types its request through this global namespace; merging is how middleware adds fields.
@@ -35,6 +36,8 @@ declare global {
       auth?: VerifiedToken | undefined
       /** The normalised user, set by cloudauth's `user()`. */
       authUser?: User | undefined
+      /** Who made the request, set by cloudauth's `principal()`, `any()` and `permission()`. */
+      principal?: Principal | undefined
     }
   }
 }
@@ -58,9 +61,9 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  * cloudauth(provider, { passErrors: true }) // then app.use(authErrorHandler())
  * ```
  */
-export interface CloudAuthOptions {
-  /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
-  readonly tokenFrom?: readonly TokenSource[]
+export interface CloudAuthOptions<
+  TClaims extends JwtClaims = JwtClaims,
+> extends PipelineOptions<TClaims> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response: send a
    * response, or call `next(...)`. Only auth errors come here; an exception from your handlers
@@ -77,13 +80,12 @@ export interface CloudAuthOptions {
    * their own error middleware; mount {@link authErrorHandler} to answer them. Default `false`.
    */
   readonly passErrors?: boolean
-  /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
-  readonly realm?: string
 }
 
 /**
  * An Express middleware that also reads back, typed, what it put on the request. `get` throws
- * when the middleware has not run for this request (a routing mistake, not a client error).
+ * when the middleware has not run for this request (a routing mistake, not a client error), and
+ * trusts only values this instance produced.
  *
  * @example
  * ```ts
@@ -97,6 +99,12 @@ export type AuthMiddleware<T> = RequestHandler & {
 }
 
 /**
+ * A Fetch-API route handler a feature exposes (a login callback, a key endpoint): a `Response`,
+ * or `undefined` when the request is not one of its routes.
+ */
+export type FetchHandler = (request: globalThis.Request) => Promise<globalThis.Response | undefined>
+
+/**
  * The middleware factories of one {@link cloudauth} instance.
  *
  * @example
@@ -108,6 +116,8 @@ export type AuthMiddleware<T> = RequestHandler & {
 export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>
+  /** The framework-neutral pipeline under the helpers, for custom steps (`pipeline.step(fn)`). */
+  readonly pipeline: Pipeline<TClaims>
   /** Requires a valid token; sets `req.auth`. */
   verify(): AuthMiddleware<VerifiedToken<TClaims>>
   /** Requires a valid token holding the scopes (all by default, or any one); sets `req.auth`. */
@@ -120,12 +130,17 @@ export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   user(): AuthMiddleware<User<TClaims>>
   /** Lets a request without a token through (`req.auth` undefined); a bad token is still rejected. */
   optional(): AuthMiddleware<VerifiedToken<TClaims> | undefined>
+  /** Requires a user or a service; sets `req.principal`. */
+  principal(): AuthMiddleware<Principal<TClaims>>
+  /** Requires a principal of one of the kinds; sets `req.principal`. */
+  any(...kinds: readonly PrincipalKind[]): AuthMiddleware<Principal<TClaims>>
+  /** Requires a principal holding the permissions (needs the `permissions` option). */
+  permission(statements: readonly string[], mode?: MatchMode): AuthMiddleware<Principal<TClaims>>
+  /** Runs any pipeline step (`auth.pipeline.step(fn)`, a feature's); `.get(req)` returns its value. */
+  step<T>(step: Step<T>): AuthMiddleware<T>
+  /** Serves a feature's Fetch-API routes; a request it does not answer goes on to `next()`. */
+  mount(handler: FetchHandler): RequestHandler
 }
-
-type Check<TClaims extends JwtClaims> = (
-  verified: VerifiedToken<TClaims>,
-  req: Request,
-) => void | Promise<void>
 
 // The request as this module reads and writes it. Going through this view rather than the merged
 // `Request` keeps the provider's claim type, and leaves a single type error at the declaration
@@ -134,26 +149,35 @@ type Check<TClaims extends JwtClaims> = (
 interface Carrier<TClaims extends JwtClaims> {
   auth?: VerifiedToken<TClaims> | undefined
   authUser?: User<TClaims> | undefined
+  principal?: Principal<TClaims> | undefined
 }
 
-// Where claim() keeps its output: one symbol per claim() call, so two schemas on a route do not clash.
-type ClaimSlots = Record<symbol, unknown>
+// Where a step without a request field (claim(), step()) keeps its value: one symbol per call.
+type Slots = Record<symbol, unknown>
+
+type Store<TClaims extends JwtClaims> = (
+  carrier: Carrier<TClaims>,
+  value: unknown,
+  token: VerifiedToken<TClaims> | undefined,
+) => void
 
 function notRun(helper: string): Error {
   return new Error(`cloudauth: ${helper} middleware has not run for this request`)
 }
 
 /**
- * Express middleware that verifies tokens from AWS Cognito, Auth0, Firebase or any JWKS issuer.
+ * Express middleware that verifies tokens from AWS Cognito, Auth0, Firebase or any JWKS issuer: an
+ * adapter over core's request pipeline (`@cloudauth/core/binding`), which decides everything.
  * Works with Express 5 and 4 (errors are caught inside, so Express 4's lack of promise handling
  * does not matter).
  *
  * One verifier is built here, not per request. Every helper verifies the token itself when nothing
- * earlier in the request did, and never twice: the result is kept on `req.auth`, so
- * `app.use('/api', auth.verify())` followed by `auth.scope([...])` and `auth.claim(schema)` on a
- * route costs one verification. By default a failure is answered directly with the status,
- * `WWW-Authenticate` (RFC 6750 §3), `Cache-Control: no-store`, `Retry-After` on 503, and
- * `{ error, error_description }`; see `onError` and `passErrors` for the alternatives.
+ * earlier in the request did, and never twice, so `app.use('/api', auth.verify())` followed by
+ * `auth.scope([...])` and `auth.claim(schema)` on a route costs one verification. By default a
+ * failure is answered directly with the status, `WWW-Authenticate` (RFC 6750 §3),
+ * `Cache-Control: no-store`, `Retry-After` on 503, and `{ error, error_description }`; see
+ * `onError` and `passErrors` for the alternatives. An exception that is not an auth error (a bug)
+ * goes to `next(err)`.
  *
  * @example
  * ```ts
@@ -169,11 +193,9 @@ function notRun(helper: string): Error {
  */
 export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   source: CloudAuthSource<TClaims>,
-  options: CloudAuthOptions = {},
+  options: CloudAuthOptions<TClaims> = {},
 ): CloudAuth<TClaims> {
-  const verifier = resolveVerifier(source)
-  const sources = resolveSources(options.tokenFrom)
-  const responseOptions = { realm: resolveRealm(options.realm) }
+  const pipeline = createPipeline(source, options)
   const { onError, passErrors = false } = options
   if (onError !== undefined && typeof onError !== 'function') {
     throw new ConfigError('onError', 'must be a function')
@@ -183,144 +205,112 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
     throw new ConfigError('passErrors', 'choose onError or passErrors, not both')
   }
 
-  function fail(error: unknown, req: Request, res: Response, next: NextFunction): void {
-    // Not an auth failure (a bug in a custom token source or hook): Express's error handling owns it.
-    if (!isAuthError(error) || passErrors || res.headersSent) {
-      next(error)
-      return
-    }
-    if (onError === undefined) {
-      sendError(res, error, responseOptions)
-      return
-    }
-    try {
-      const pending = onError(error, req, res, next)
-      if (pending instanceof Promise) pending.catch(next)
-    } catch (thrown) {
-      next(thrown)
-    }
-  }
-
-  // Results this instance verified. `req.auth` is trusted only when it is one of them: one set by
-  // another cloudauth instance (another issuer or audience), by another library (express-jwt and
-  // express-oauth2-jwt-bearer use the same name) or by the app was never checked by this verifier.
-  const verifiedHere = new WeakSet<object>()
-
-  // The check closure is made once per route, not per request: the request path allocates none.
-  function guard(check: Check<TClaims> | undefined): RequestHandler {
-    return async (req, res, next) => {
-      const carrier = req as unknown as Carrier<TClaims>
-      let verified = carrier.auth
-      try {
-        if (verified === undefined || !verifiedHere.has(verified)) {
-          verified = await verifier.verify(extractToken(req, sources))
-          verifiedHere.add(verified)
-          carrier.auth = verified
+  // The middleware is made once per route, not per request.
+  function middleware(step: Step<unknown>, store: Store<TClaims>): RequestHandler {
+    const handler: RequestHandler = (req, res, next) => {
+      const view = requestView(req, res)
+      step.run(view).then((result) => {
+        if (result.ok) {
+          store(req as unknown as Carrier<TClaims>, result.value, pipeline.token(view))
+          next()
+        } else if (passErrors || res.headersSent) {
+          next(result.error)
+        } else if (onError === undefined) {
+          sendError(res, result.answer)
+        } else {
+          try {
+            const pending = onError(result.error, req, res, next)
+            if (pending instanceof Promise) pending.catch(next)
+          } catch (thrown) {
+            next(thrown)
+          }
         }
-        if (check !== undefined) {
-          const pending = check(verified, req)
-          if (pending !== undefined) await pending
-        }
-      } catch (error) {
-        fail(error, req, res, next)
-        return
-      }
-      next()
+      }, next)
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
-  const optional: RequestHandler = async (req, res, next) => {
-    const carrier = req as unknown as Carrier<TClaims>
-    const memo = carrier.auth
-    if (memo === undefined || !verifiedHere.has(memo)) {
-      try {
-        const verified = await verifier.verify(extractToken(req, sources))
-        verifiedHere.add(verified)
-        carrier.auth = verified
-      } catch (error) {
-        // No token at all is the anonymous case; a malformed header or a bad token is not.
-        if (!(isAuthError(error) && error.code === 'missing_token')) {
-          fail(error, req, res, next)
-          return
-        }
-        if (memo !== undefined) carrier.auth = undefined
-      }
-    }
-    next()
+  const setAuth: Store<TClaims> = (carrier, _value, token) => {
+    carrier.auth = token
+  }
+  const setPrincipal: Store<TClaims> = (carrier, value, token) => {
+    carrier.principal = value as Principal<TClaims>
+    carrier.auth = token
   }
 
-  const getAuth = (req: Request): VerifiedToken<TClaims> => {
-    const verified = (req as unknown as Carrier<TClaims>).auth
-    if (verified === undefined || !verifiedHere.has(verified)) throw notRun('verify()')
-    return verified
+  // `.get(req)` reads back only what this instance produced: a `req.auth`, `req.authUser` or
+  // `req.principal` set by another instance, another library or the app is not trusted.
+  const trusted = <T>(value: T | undefined, helper: string): T => {
+    if (!pipeline.produced(value)) throw notRun(helper)
+    return value as T
   }
+  const getAuth = (req: Request) => trusted((req as unknown as Carrier<TClaims>).auth, 'verify()')
   const getOptional = (req: Request): VerifiedToken<TClaims> | undefined => {
     const verified = (req as unknown as Carrier<TClaims>).auth
-    return verified !== undefined && verifiedHere.has(verified) ? verified : undefined
+    return pipeline.produced(verified) ? verified : undefined
   }
-  const getUser = (req: Request): User<TClaims> => {
-    const user = (req as unknown as Carrier<TClaims>).authUser
-    if (user === undefined) throw notRun('user()')
-    return user
+  const getPrincipal = (req: Request) =>
+    trusted((req as unknown as Carrier<TClaims>).principal, 'principal()')
+
+  const withGet = <T>(handler: RequestHandler, get: (req: Request) => T): AuthMiddleware<T> =>
+    Object.assign(handler, { get })
+
+  // A step whose value lives in a slot of its own, read back by `.get(req)`.
+  function slotted<T>(step: Step<T>, helper: string, alsoAuth: boolean): AuthMiddleware<T> {
+    const slot = Symbol(`cloudauth.${helper}`)
+    return withGet(
+      middleware(step, (carrier, value, token) => {
+        if (alsoAuth) carrier.auth = token
+        ;(carrier as unknown as Slots)[slot] = value
+      }),
+      (req): T => {
+        if (!(slot in req)) throw notRun(helper)
+        return (req as unknown as Slots)[slot] as T
+      },
+    )
   }
 
-  const withGet = <T>(middleware: RequestHandler, get: (req: Request) => T): AuthMiddleware<T> =>
-    Object.assign(middleware, { get })
-
-  const setUser: Check<TClaims> = (verified, req) => {
-    try {
-      ;(req as unknown as Carrier<TClaims>).authUser = verifier.user(verified)
-    } catch (error) {
-      throw asClaimsError(error, 'the token claims do not map to a user')
-    }
-  }
+  const verifyOnly = withGet(middleware(pipeline.verify(), setAuth), getAuth)
+  const optional = withGet(middleware(pipeline.optional(), setAuth), getOptional)
+  const user = withGet(
+    middleware(pipeline.user(), (carrier, value, token) => {
+      carrier.auth = token
+      carrier.authUser = value as User<TClaims>
+    }),
+    (req) => trusted((req as unknown as Carrier<TClaims>).authUser, 'user()'),
+  )
 
   return Object.freeze({
-    verifier,
-    verify: () => withGet(guard(undefined), getAuth),
-    scope(scopes: readonly string[], mode: MatchMode = 'all') {
-      const required = resolveRequired('scope(scopes)', scopes, mode)
-      return withGet(
-        guard((verified) => requireScopes(verified, required, mode)),
-        getAuth,
-      )
-    },
-    groups(groups: readonly string[], mode: MatchMode = 'all') {
-      const required = resolveRequired('groups(groups)', groups, mode)
-      return withGet(
-        guard((verified) => requireGroups(verified, required, mode)),
-        getAuth,
-      )
-    },
-    claim<TSchema extends ClaimSchema>(schema: TSchema) {
-      if (typeof (schema as Partial<ClaimSchema> | null)?.['~standard']?.validate !== 'function') {
-        throw new ConfigError(
-          'claim(schema)',
-          'must be a Standard Schema (zod 4, valibot, arktype)',
-        )
+    verifier: pipeline.verifier,
+    pipeline,
+    verify: () => verifyOnly,
+    scope: (scopes: readonly string[], mode: MatchMode = 'all') =>
+      withGet(middleware(pipeline.scope(scopes, mode), setAuth), getAuth),
+    groups: (groups: readonly string[], mode: MatchMode = 'all') =>
+      withGet(middleware(pipeline.groups(groups, mode), setAuth), getAuth),
+    claim: <TSchema extends ClaimSchema>(schema: TSchema) =>
+      slotted(pipeline.claim(schema), 'claim()', true),
+    user: () => user,
+    optional: () => optional,
+    principal: () => withGet(middleware(pipeline.principal(), setPrincipal), getPrincipal),
+    any: (...kinds: readonly PrincipalKind[]) =>
+      withGet(middleware(pipeline.any(...kinds), setPrincipal), getPrincipal),
+    permission: (statements: readonly string[], mode: MatchMode = 'all') =>
+      withGet(middleware(pipeline.permission(statements, mode), setPrincipal), getPrincipal),
+    step: <T>(step: Step<T>) => slotted(step, 'step()', false),
+    mount(handler: FetchHandler): RequestHandler {
+      if (typeof handler !== 'function')
+        throw new ConfigError('mount(handler)', 'must be a function')
+      return (req, res, next) => {
+        handler(toFetchRequest(req))
+          .then((response) => {
+            if (response === undefined) next()
+            else return writeFetchResponse(res, response)
+            return undefined
+          })
+          .catch(next)
       }
-      const slot = Symbol('cloudauth.claims')
-      return withGet(
-        guard(async (verified, req) => {
-          try {
-            ;(req as unknown as ClaimSlots)[slot] = await parseClaims(verified, schema)
-          } catch (error) {
-            throw asClaimsError(error, 'the token claims could not be validated')
-          }
-        }),
-        (req): ClaimOutput<TSchema> => {
-          if (!(slot in req)) throw notRun('claim()')
-          return (req as unknown as ClaimSlots)[slot] as ClaimOutput<TSchema>
-        },
-      )
     },
-    user: () => withGet(guard(setUser), getUser),
-    optional: () => withGet(optional, getOptional),
   })
-}
-
-// A schema or user mapping that throws on odd claims rejects the token (401); it must not become a 500.
-function asClaimsError(error: unknown, description: string): AuthError {
-  if (isAuthError(error)) return error
-  return new AuthError('invalid_claims', description, { cause: error })
 }

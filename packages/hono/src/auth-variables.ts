@@ -1,4 +1,4 @@
-import type { JwtClaims, User, VerifiedToken } from '@cloudauth/core'
+import type { JwtClaims, Principal, User, VerifiedToken } from '@cloudauth/core'
 
 /**
  * The context variables a verifying middleware (`verify()`, `scope()`, `groups()`) sets, typed
@@ -57,4 +57,19 @@ export type ClaimsVariables<
  */
 export type UserVariables<TClaims extends JwtClaims = JwtClaims> = AuthVariables<TClaims> & {
   user: User<TClaims>
+}
+
+/**
+ * The variables `principal()`, `any()` and `permission()` set: `principal` is who made the request
+ * (a user, a service, or anonymous where `any('anonymous', ...)` lets one through); `auth` is the
+ * verified token when the principal is a user.
+ *
+ * @example
+ * ```ts
+ * app.get('/jobs', auth.any('user', 'service'), (c) => c.text(c.get('principal').kind))
+ * ```
+ */
+export type PrincipalVariables<TClaims extends JwtClaims = JwtClaims> = {
+  principal: Principal<TClaims>
+  auth: VerifiedToken<TClaims> | undefined
 }

@@ -1,34 +1,32 @@
-import {
+import type {
   AuthError,
-  ConfigError,
-  extractToken,
-  isAuthError,
-  parseClaims,
-  resolveRealm,
-  resolveRequired,
-  resolveSources,
-  resolveVerifier,
-  requireGroups,
-  requireScopes,
-  toErrorResponse,
-  type JwtClaims,
-  type MatchMode,
-  type TokenSource,
-  type User,
-  type VerifiedToken,
-  type Verifier,
-  type VerifierSource,
+  JwtClaims,
+  MatchMode,
+  PrincipalKind,
+  VerifiedToken,
+  Verifier,
 } from '@cloudauth/core'
+import {
+  createPipeline,
+  type ClaimOutput,
+  type ClaimSchema,
+  type ErrorAnswer,
+  type Pipeline,
+  type PipelineOptions,
+  type Step,
+  type VerifierSource,
+} from '@cloudauth/core/binding'
+import { ConfigError } from '@cloudauth/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type {
   AuthVariables,
   ClaimsVariables,
   OptionalAuthVariables,
+  PrincipalVariables,
   UserVariables,
 } from './auth-variables.js'
-import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
-import { tokenRequest } from './internal/token-request.js'
+import { requestView } from './internal/request-view.js'
 
 /**
  * What {@link cloudauth} accepts: a provider (`cognito()`, ...), a core verifier, or verifier options.
@@ -48,17 +46,21 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  * cloudauth(provider, { tokenFrom: [bearer(), cookie('access_token')], realm: 'orders' })
  * ```
  */
-export interface CloudAuthOptions {
-  /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
-  readonly tokenFrom?: readonly TokenSource[]
+export interface CloudAuthOptions<
+  TClaims extends JwtClaims = JwtClaims,
+> extends PipelineOptions<TClaims> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response. Only auth
    * errors come here; an exception from your handlers goes to `app.onError` as usual.
    */
   readonly onError?: (error: AuthError, c: Context) => Response | Promise<Response>
-  /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
-  readonly realm?: string
 }
+
+/**
+ * A Fetch-API route handler a feature exposes (a login callback, a key endpoint): a `Response`,
+ * or `undefined` when the request is not one of its routes.
+ */
+export type FetchHandler = (request: Request) => Promise<Response | undefined>
 
 /**
  * The middleware factories of one {@link cloudauth} instance. Each call returns a middleware
@@ -73,6 +75,8 @@ export interface CloudAuthOptions {
 export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>
+  /** The framework-neutral pipeline under the helpers, for custom steps (`pipeline.step(fn)`). */
+  readonly pipeline: Pipeline<TClaims>
   /** Requires a valid token; sets `auth`. */
   verify(): MiddlewareHandler<{ Variables: AuthVariables<TClaims> }>
   /** Requires a valid token holding the scopes (all by default, or any one); sets `auth`. */
@@ -93,31 +97,43 @@ export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   user(): MiddlewareHandler<{ Variables: UserVariables<TClaims> }>
   /** Lets a request without a token through (`auth` undefined); a bad token is still rejected. */
   optional(): MiddlewareHandler<{ Variables: OptionalAuthVariables<TClaims> }>
+  /** Requires a user or a service; sets `principal`. */
+  principal(): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  /** Requires a principal of one of the kinds; sets `principal`. */
+  any(
+    ...kinds: readonly PrincipalKind[]
+  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  /** Requires a principal holding the permissions (needs the `permissions` option); sets `principal`. */
+  permission(
+    statements: readonly string[],
+    mode?: MatchMode,
+  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  /** Runs any pipeline step (`auth.pipeline.step(fn)`, a feature's), setting its value as `variable`. */
+  step<T, TName extends string>(
+    step: Step<T>,
+    variable: TName,
+  ): MiddlewareHandler<{ Variables: { [K in TName]: T } }>
+  /** Serves a feature's Fetch-API routes; a request it does not answer goes on to the next handler. */
+  mount(handler: FetchHandler): MiddlewareHandler
 }
 
 // The variables as the implementation sees them: each may be unset until a helper sets it.
-type Internal<TClaims extends JwtClaims> = {
-  Variables: {
-    auth: VerifiedToken<TClaims> | undefined
-    claims: unknown
-    user: User<TClaims> | undefined
-  }
-}
+type Vars = Record<string, unknown>
+type Internal = { Variables: Vars }
+type Store = (c: Context<Internal>, value: unknown, token: VerifiedToken | undefined) => void
 
-type Check<TClaims extends JwtClaims> = (
-  verified: VerifiedToken<TClaims>,
-  c: Context<Internal<TClaims>>,
-) => void | Promise<void>
+const setAuth: Store = (c, _value, token) => c.set('auth', token)
 
 /**
- * Hono middleware that verifies tokens from AWS Cognito, Auth0, Firebase or any JWKS issuer.
+ * Hono middleware that verifies tokens from AWS Cognito, Auth0, Firebase or any JWKS issuer: an
+ * adapter over core's request pipeline (`@cloudauth/core/binding`), which decides everything.
  *
  * One verifier is built here, not per request. Every helper verifies the token itself when nothing
- * earlier in the request did, and never twice: the result is kept on the context as `auth`, so
- * `app.use('/api/*', auth.verify())` followed by `auth.scope([...])` and `auth.claim(schema)` on a
- * route costs one verification. Failures answer with the status, `WWW-Authenticate` (RFC 6750 §3),
- * `Cache-Control: no-store`, `Retry-After` on 503, and `{ error, error_description }`.
- * The binding uses only web APIs, so it runs wherever Hono runs.
+ * earlier in the request did, and never twice, so `app.use('/api/*', auth.verify())` followed by
+ * `auth.scope([...])` and `auth.claim(schema)` on a route costs one verification. Failures answer
+ * with the status, `WWW-Authenticate` (RFC 6750 §3), `Cache-Control: no-store`, `Retry-After` on
+ * 503, and `{ error, error_description }`. An exception that is not an auth error (a bug) goes to
+ * `app.onError`. The binding uses only web APIs, so it runs wherever Hono runs.
  *
  * @example
  * ```ts
@@ -135,122 +151,92 @@ type Check<TClaims extends JwtClaims> = (
  */
 export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   source: CloudAuthSource<TClaims>,
-  options: CloudAuthOptions = {},
+  options: CloudAuthOptions<TClaims> = {},
 ): CloudAuth<TClaims> {
-  const verifier = resolveVerifier(source)
-  const sources = resolveSources(options.tokenFrom)
-  const responseOptions = { realm: resolveRealm(options.realm) }
-  const onError = options.onError
+  const pipeline = createPipeline(source, options)
+  const { onError } = options
   if (onError !== undefined && typeof onError !== 'function') {
     throw new ConfigError('onError', 'must be a function')
   }
 
-  function reject(error: unknown, c: Context): Response | Promise<Response> {
-    // Not an auth failure: a bug in a custom token source or hook. Hono's onError owns it.
-    if (!isAuthError(error)) throw error
-    if (onError !== undefined) return onError(error, c)
-    const { status, headers, body } = toErrorResponse(error, responseOptions)
-    return c.body(JSON.stringify(body), status as ContentfulStatusCode, headers)
+  function send(c: Context, { status, headers, body }: ErrorAnswer): Response {
+    try {
+      return c.body(body, status as ContentfulStatusCode, headers)
+    } catch {
+      // Core's answers hold only valid header values; should one ever not, the refusal still goes
+      // out (without the challenge) rather than an exception from inside the error path.
+      return new Response(body, { status, headers: { 'cache-control': 'no-store' } })
+    }
   }
 
-  // Results this instance verified. The memo on the context is trusted only when it is one of
-  // them: an `auth` set by another cloudauth instance (another issuer or audience), by another
-  // library or by the app was never checked against this verifier's configuration.
-  const verifiedHere = new WeakSet<VerifiedToken<TClaims>>()
-
-  // The check closure is made once per route, not per request: the request path allocates none.
-  function guard(check: Check<TClaims> | undefined): MiddlewareHandler<Internal<TClaims>> {
-    return async (c, next) => {
-      let verified = c.get('auth')
-      try {
-        if (verified === undefined || !verifiedHere.has(verified)) {
-          verified = await verifier.verify(extractToken(tokenRequest(c), sources))
-          verifiedHere.add(verified)
-          c.set('auth', verified)
-        }
-        if (check !== undefined) {
-          const pending = check(verified, c)
-          if (pending !== undefined) await pending
-        }
-      } catch (error) {
-        return reject(error, c)
-      }
+  // The middleware is made once per route, not per request.
+  function middleware(step: Step<unknown>, store: Store): MiddlewareHandler<Internal> {
+    const handler: MiddlewareHandler<Internal> = async (c, next) => {
+      const view = requestView(c)
+      const result = await step.run(view)
+      if (!result.ok)
+        return onError === undefined ? send(c, result.answer) : onError(result.error, c)
+      store(c, result.value, pipeline.token(view))
       await next()
       return undefined
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
-  const verifyOnly = guard(undefined)
-
-  const optional: MiddlewareHandler<Internal<TClaims>> = async (c, next) => {
-    const memo = c.get('auth')
-    if (memo === undefined || !verifiedHere.has(memo)) {
-      try {
-        const verified = await verifier.verify(extractToken(tokenRequest(c), sources))
-        verifiedHere.add(verified)
-        c.set('auth', verified)
-      } catch (error) {
-        // No token at all is the anonymous case; a malformed header or a bad token is not.
-        if (!(isAuthError(error) && error.code === 'missing_token')) return reject(error, c)
-        if (memo !== undefined) c.set('auth', undefined)
-      }
-    }
-    await next()
-    return undefined
+  const setPrincipal: Store = (c, value, token) => {
+    c.set('principal', value)
+    c.set('auth', token)
   }
-
-  const setUser = guard((verified, c) => {
-    try {
-      c.set('user', verifier.user(verified))
-    } catch (error) {
-      throw asClaimsError(error, 'the token claims do not map to a user')
-    }
+  const verifyOnly = middleware(pipeline.verify(), setAuth)
+  const optional = middleware(pipeline.optional(), setAuth)
+  const setUser = middleware(pipeline.user(), (c, value, token) => {
+    c.set('auth', token)
+    c.set('user', value)
   })
+  const principal = middleware(pipeline.principal(), setPrincipal)
 
   // Each helper hands back a middleware typed for the variables it guarantees.
-  const typed = <TEnv extends { Variables: object }>(
-    middleware: MiddlewareHandler<Internal<TClaims>>,
-  ) => middleware as unknown as MiddlewareHandler<TEnv>
+  const typed = <TEnv extends { Variables: object }>(handler: MiddlewareHandler<Internal>) =>
+    handler as unknown as MiddlewareHandler<TEnv>
 
+  type Auth = { Variables: AuthVariables<TClaims> }
+  type Principals = { Variables: PrincipalVariables<TClaims> }
   return Object.freeze({
-    verifier,
-    verify: () => typed<{ Variables: AuthVariables<TClaims> }>(verifyOnly),
-    scope(scopes: readonly string[], mode: MatchMode = 'all') {
-      const required = resolveRequired('scope(scopes)', scopes, mode)
-      return typed<{ Variables: AuthVariables<TClaims> }>(
-        guard((verified) => requireScopes(verified, required, mode)),
-      )
-    },
-    groups(groups: readonly string[], mode: MatchMode = 'all') {
-      const required = resolveRequired('groups(groups)', groups, mode)
-      return typed<{ Variables: AuthVariables<TClaims> }>(
-        guard((verified) => requireGroups(verified, required, mode)),
-      )
-    },
-    claim<TSchema extends ClaimSchema>(schema: TSchema) {
-      if (typeof (schema as Partial<ClaimSchema> | null)?.['~standard']?.validate !== 'function') {
-        throw new ConfigError(
-          'claim(schema)',
-          'must be a Standard Schema (zod 4, valibot, arktype)',
-        )
-      }
-      return typed<{ Variables: ClaimsVariables<ClaimOutput<TSchema>, TClaims> }>(
-        guard(async (verified, c) => {
-          try {
-            c.set('claims', await parseClaims(verified, schema))
-          } catch (error) {
-            throw asClaimsError(error, 'the token claims could not be validated')
-          }
+    verifier: pipeline.verifier,
+    pipeline,
+    verify: () => typed<Auth>(verifyOnly),
+    scope: (scopes: readonly string[], mode: MatchMode = 'all') =>
+      typed<Auth>(middleware(pipeline.scope(scopes, mode), setAuth)),
+    groups: (groups: readonly string[], mode: MatchMode = 'all') =>
+      typed<Auth>(middleware(pipeline.groups(groups, mode), setAuth)),
+    claim: <TSchema extends ClaimSchema>(schema: TSchema) =>
+      typed<{ Variables: ClaimsVariables<ClaimOutput<TSchema>, TClaims> }>(
+        middleware(pipeline.claim(schema), (c, value, token) => {
+          c.set('auth', token)
+          c.set('claims', value)
         }),
-      )
-    },
+      ),
     user: () => typed<{ Variables: UserVariables<TClaims> }>(setUser),
     optional: () => typed<{ Variables: OptionalAuthVariables<TClaims> }>(optional),
+    principal: () => typed<Principals>(principal),
+    any: (...kinds: readonly PrincipalKind[]) =>
+      typed<Principals>(middleware(pipeline.any(...kinds), setPrincipal)),
+    permission: (statements: readonly string[], mode: MatchMode = 'all') =>
+      typed<Principals>(middleware(pipeline.permission(statements, mode), setPrincipal)),
+    step: <T, TName extends string>(step: Step<T>, variable: TName) =>
+      typed<{ Variables: { [K in TName]: T } }>(
+        middleware(step, (c, value) => c.set(variable, value)),
+      ),
+    mount(handler: FetchHandler): MiddlewareHandler {
+      if (typeof handler !== 'function')
+        throw new ConfigError('mount(handler)', 'must be a function')
+      return async (c, next) => {
+        const response = await handler(c.req.raw)
+        if (response !== undefined) return response
+        await next()
+        return undefined
+      }
+    },
   })
-}
-
-// A schema or user mapping that throws on odd claims rejects the token (401); it must not become a 500.
-function asClaimsError(error: unknown, description: string): AuthError {
-  if (isAuthError(error)) return error
-  return new AuthError('invalid_claims', description, { cause: error })
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Hono } from 'hono'
 import { cloudauth } from '@cloudauth/hono'
-import { tokenRequest } from '../src/internal/token-request.js'
+import { requestView as tokenRequest } from '../src/internal/request-view.js'
 import { options, token } from './support.js'
 
 /** What @hono/node-server passes as `c.env`: Node's request, with its raw header list. */

@@ -205,7 +205,7 @@ const requests: SecurityProperty = {
           }
           let token: string
           try {
-            token = extractToken(request, SOURCES)
+            token = await extractToken(request, SOURCES)
           } catch (error) {
             if (!(error instanceof AuthError))
               throw new Error(`extractToken threw ${String(error)}`, { cause: error })

@@ -5,6 +5,7 @@
  */
 import type { MatchMode } from '../checks/scopes.js'
 import { ConfigError } from '../errors/config-error.js'
+import { isScopeToken } from '../errors/to-error-response.js'
 import { bearer } from '../sources/bearer.js'
 import type { TokenSource } from '../sources/token-source.js'
 import { createVerifier } from '../verify/create-verifier.js'
@@ -79,19 +80,29 @@ export function resolveSources(
   return Object.freeze(sources)
 }
 
+// Printable ASCII: in the challenge's quoted-string (RFC 9110 §5.6.4) `"` and `\` are escaped.
+const REALM = /^[\x20-\x7e]+$/
+
 /**
- * Checks a binding's `realm` option (RFC 6750 §3); default `'api'`.
+ * Checks a binding's `realm` option (RFC 6750 §3); default `'api'`. A realm is printable ASCII, so
+ * the challenge that names it is always a valid header value.
  *
  * @example
  * ```ts
  * resolveRealm(undefined) // 'api'
  * ```
- * @throws ConfigError `realm` when not a non-empty string
+ * @throws ConfigError `realm` when not a non-empty string of printable ASCII
  */
 export function resolveRealm(realm: string | undefined): string {
   if (realm === undefined) return 'api'
   if (typeof realm !== 'string' || realm === '') {
     throw new ConfigError('realm', 'must be a non-empty string')
+  }
+  if (!REALM.test(realm)) {
+    throw new ConfigError(
+      'realm',
+      'must be printable ASCII (it is sent in a header, RFC 9110 §5.5)',
+    )
   }
   return realm
 }
@@ -104,15 +115,25 @@ export function resolveRealm(realm: string | undefined): string {
  * ```ts
  * const required = resolveRequired('scope(scopes)', ['read:users'], 'all')
  * ```
+ * With `scopeTokens`, every value must be an RFC 6749 §3.3 scope-token (printable ASCII, no space,
+ * `"` or `\`), since the 403 challenge lists them.
+ *
  * @throws ConfigError naming `option`
  */
 export function resolveRequired(
   option: string,
   values: readonly string[],
   mode: MatchMode,
+  scopeTokens = false,
 ): readonly string[] {
   if (!isList(values) || values.some((value) => typeof value !== 'string' || value === '')) {
     throw new ConfigError(option, 'must be an array of non-empty strings')
+  }
+  if (scopeTokens && !values.every((value) => isScopeToken(value))) {
+    throw new ConfigError(
+      option,
+      'every scope must be printable ASCII without space, " or \\ (RFC 6749 §3.3 scope-token)',
+    )
   }
   if (values.length === 0) {
     // An empty list is always met: that would quietly make the route open to any token.

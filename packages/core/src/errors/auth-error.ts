@@ -1,7 +1,7 @@
 /**
  * Every way a request can fail authentication or authorization, as a stable code.
  *
- * The code decides the HTTP status and the RFC 6750 §3.1 `error` value; see {@link AUTH_ERROR_STATUS}.
+ * The code decides the HTTP status and the RFC 6750 §3.1 `error` value; see {@link AUTH_ERROR_INFO}.
  */
 export type AuthErrorCode =
   | 'missing_token'
@@ -19,7 +19,12 @@ export type AuthErrorCode =
   | 'invalid_claims'
   | 'token_revoked'
   | 'insufficient_scope'
+  | 'insufficient_permission'
+  | 'invalid_service_credentials'
   | 'jwks_unavailable'
+  | 'revocation_unavailable'
+  | 'permissions_unavailable'
+  | 'principal_unavailable'
 
 /** HTTP statuses an {@link AuthError} can carry. */
 export type AuthErrorStatus = 400 | 401 | 403 | 503
@@ -27,23 +32,35 @@ export type AuthErrorStatus = 400 | 401 | 403 | 503
 /** The `error` attribute of an RFC 6750 §3 `WWW-Authenticate: Bearer` challenge. */
 export type BearerErrorValue = 'invalid_request' | 'invalid_token' | 'insufficient_scope'
 
-interface CodeInfo {
+/** What a code means on the wire: its HTTP status and its RFC 6750 §3.1 `error` value. */
+export interface AuthErrorInfo {
   readonly status: AuthErrorStatus
   readonly error: BearerErrorValue | undefined
 }
 
-const TOKEN: CodeInfo = { status: 401, error: 'invalid_token' }
+const TOKEN: AuthErrorInfo = { status: 401, error: 'invalid_token' }
+const FORBIDDEN: AuthErrorInfo = { status: 403, error: 'insufficient_scope' }
+const UNAVAILABLE: AuthErrorInfo = { status: 503, error: undefined }
 
 /**
- * The status and RFC 6750 error value of each code.
+ * The HTTP status and the RFC 6750 §3.1 `error` value of each code (both, hence the name).
  *
  * - `missing_token`: 401 with a bare challenge (RFC 6750 §3.1: no error code when the request has no token).
  * - `invalid_request`: 400 (a malformed `Authorization` header, a token in two places).
  * - every defect of the token itself: 401 `invalid_token`.
- * - `insufficient_scope`: 403 `insufficient_scope`.
- * - `jwks_unavailable`: 503 with `Retry-After`: an outage of the IdP is never a bad token.
+ * - `invalid_service_credentials`: 401 `invalid_token` (a service credential that is unknown or wrong).
+ * - `insufficient_scope`, `insufficient_permission`: 403 `insufficient_scope` (RFC 6750 §3.1 has
+ *   one value for "the credential is good but not enough").
+ * - `jwks_unavailable`, `revocation_unavailable` (the `isRevoked` hook failed),
+ *   `permissions_unavailable`, `principal_unavailable` (a secret store or an `enrich` hook failed):
+ *   503 with `Retry-After`: an outage is never a bad token.
+ *
+ * @example
+ * ```ts
+ * AUTH_ERROR_INFO.token_expired // { status: 401, error: 'invalid_token' }
+ * ```
  */
-export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Object.freeze({
+export const AUTH_ERROR_INFO: Readonly<Record<AuthErrorCode, AuthErrorInfo>> = Object.freeze({
   missing_token: { status: 401, error: undefined },
   invalid_request: { status: 400, error: 'invalid_request' },
   malformed_token: TOKEN,
@@ -58,8 +75,13 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, CodeInfo>> = Obje
   invalid_token_use: TOKEN,
   invalid_claims: TOKEN,
   token_revoked: TOKEN,
-  insufficient_scope: { status: 403, error: 'insufficient_scope' },
-  jwks_unavailable: { status: 503, error: undefined },
+  invalid_service_credentials: TOKEN,
+  insufficient_scope: FORBIDDEN,
+  insufficient_permission: FORBIDDEN,
+  jwks_unavailable: UNAVAILABLE,
+  revocation_unavailable: UNAVAILABLE,
+  permissions_unavailable: UNAVAILABLE,
+  principal_unavailable: UNAVAILABLE,
 })
 
 /** Extra fields of an {@link AuthError}. */
@@ -68,7 +90,7 @@ export interface AuthErrorOptions {
   readonly cause?: unknown
   /** For `insufficient_scope`: the scopes the route needs (RFC 6750 §3 `scope`). */
   readonly scope?: readonly string[]
-  /** For `jwks_unavailable`: seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
+  /** For a 503 code: seconds a client should wait (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfter?: number
 }
 
@@ -97,7 +119,7 @@ export class AuthError extends Error {
 
   constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause })
-    const info = AUTH_ERROR_STATUS[code]
+    const info = AUTH_ERROR_INFO[code]
     this.code = code
     this.status = info.status
     this.error = info.error

@@ -13,15 +13,37 @@ export interface ErrorResponseOptions {
   readonly realm?: string
 }
 
-// RFC 9110 §5.6.4 quoted-string: escape backslash and double quote; drop control characters.
+// RFC 9110 §5.6.4 quoted-string, kept to printable ASCII so the header value is valid in every
+// runtime (Node refuses control characters, Fetch and Express 4 refuse anything past Latin-1):
+// control characters become spaces, every other character past ASCII "?", then backslash and
+// double quote are escaped.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g
+const NOT_ASCII = /[^\x20-\x7e]/g
 function quote(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return `"${value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/["\\]/g, '\\$&')}"`
+  return `"${value.replace(CONTROL, ' ').replace(NOT_ASCII, '?').replace(/["\\]/g, '\\$&')}"`
+}
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/**
+ * True when `value` is an RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`.
+ *
+ * @example
+ * ```ts
+ * isScopeToken('read:users') // true
+ * isScopeToken('документы:читать') // false
+ * ```
+ */
+export function isScopeToken(value: string): boolean {
+  return SCOPE_TOKEN.test(value)
 }
 
 /**
  * The `WWW-Authenticate` value for an error (RFC 6750 §3): `Bearer realm="api"` when no token was
  * sent, with `error`, `error_description` and, for 403, `scope` otherwise. `undefined` for a 503.
+ * The value is always a valid header value: printable ASCII only.
  *
  * @example
  * ```ts
@@ -34,8 +56,11 @@ export function wwwAuthenticate(error: AuthError, realm = 'api'): string | undef
   const parts = [`Bearer realm=${quote(realm)}`]
   if (error.error !== undefined) {
     parts.push(`error=${quote(error.error)}`, `error_description=${quote(error.description)}`)
-    if (error.scope !== undefined && error.scope.length > 0)
-      parts.push(`scope=${quote(error.scope.join(' '))}`)
+    // Only scope-tokens are listed (RFC 6750 §3 scope attribute); a list holding anything else
+    // (a group name in another script) is left out rather than sent mangled.
+    const scope = error.scope
+    if (scope !== undefined && scope.length > 0 && scope.every(isScopeToken))
+      parts.push(`scope=${quote(scope.join(' '))}`)
   }
   return parts.join(', ')
 }

@@ -6,11 +6,14 @@ import type { TokenSource } from './token-source.js'
 // well-formed value and captures the token; only a miss needs a second look, to tell another scheme
 // (no token here) from a broken Bearer header (400).
 const CREDENTIALS = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]+=*) *$/
-const SCHEME = /^bearer(?: |$)/i
+// The scheme is the token before the first character that cannot be in a token (RFC 9110 §5.6.2):
+// "Bearer<TAB>x", "Bearer,x" and "Bearer" alone are all the Bearer scheme, malformed.
+const SCHEME = /^bearer(?![!#$%&'*+\-.^_`|~0-9a-z])/i
 
 /**
  * Reads `Authorization: Bearer <token>` (RFC 6750 §2.1). Another scheme (`Basic ...`) means no
- * token here; a `Bearer` header without exactly one well-formed token is `invalid_request` (400).
+ * token here; a `Bearer` header without exactly one well-formed token (`Bearer<TAB>token` included),
+ * or two `Authorization` fields in one request, is `invalid_request` (400).
  *
  * @example
  * ```ts
@@ -30,6 +33,10 @@ export function bearer(): TokenSource {
     read(request) {
       const value = request.header('authorization')
       if (value === undefined || value === '') return undefined
+      // RFC 9110 §5.3: Authorization is not a list; two fields are refused, not one of them picked.
+      if (request.headerCount !== undefined && request.headerCount('authorization') > 1) {
+        throw new AuthError('invalid_request', 'the Authorization header is sent more than once')
+      }
       if (value === lastValue) return lastToken
       const match = CREDENTIALS.exec(value)
       if (match === null) {

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors/auth-error.js'
 import { ConfigError } from '../errors/config-error.js'
+import { findCookie } from '../internal/cookies.js'
 import type { TokenSource } from './token-source.js'
 
 // RFC 6265 §4.1.1 cookie-name is a token.
@@ -23,19 +24,10 @@ export function cookie(name: string): TokenSource {
   return {
     description: `cookie "${name}"`,
     read(request) {
-      const value = request.header('cookie')
-      if (value === undefined || value === '') return undefined
-      let found: string | undefined
-      for (const pair of value.split(';')) {
-        const eq = pair.indexOf('=')
-        if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
-        if (found !== undefined) {
-          throw new AuthError('invalid_request', `the cookie "${name}" is sent more than once`)
-        }
-        let raw = pair.slice(eq + 1).trim()
-        if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) raw = raw.slice(1, -1)
-        found = raw
-      }
+      const found =
+        request.cookie === undefined
+          ? findCookie(request.header('cookie'), name)
+          : request.cookie(name)
       if (found === undefined || found === '') return undefined
       if (!TOKEN_CHARS.test(found)) {
         throw new AuthError('invalid_request', `the cookie "${name}" does not hold a single token`)

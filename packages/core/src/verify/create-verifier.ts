@@ -139,7 +139,8 @@ function checkHeader(
  * @returns a verifier whose `verify` rejects only with {@link AuthError}: `malformed_token`,
  *   `unsupported_algorithm`, `invalid_header`, `unknown_key`, `invalid_signature`, `token_expired`,
  *   `token_not_yet_valid`, `invalid_issuer`, `invalid_audience`, `invalid_claims`, `token_revoked`,
- *   `jwks_unavailable`, and whatever codes the `validate` hooks throw (`invalid_token_use`, ...)
+ *   `jwks_unavailable`, `revocation_unavailable` (the `isRevoked` hook failed), and whatever codes
+ *   the `validate` hooks throw (`invalid_token_use`, ...). Any other exception is a bug, rethrown.
  */
 export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
   options: VerifierOptions<TClaims> | Provider<TClaims>,
@@ -244,7 +245,8 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       answer = await isRevoked(result)
     } catch (error) {
       // The revocation store is down: we cannot say the token is good. Fail closed, as an outage.
-      throw new AuthError('jwks_unavailable', 'the revocation check is unavailable', {
+      if (isAuthError(error)) throw error
+      throw new AuthError('revocation_unavailable', 'the revocation check is unavailable', {
         cause: error,
         retryAfter: settings.retryAfterSeconds,
       })
@@ -313,51 +315,49 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     return result
   }
 
+  // No catch-all: an exception that is not an AuthError is a bug in core, not a verdict on the
+  // token. It stays an exception, so the binding's framework answers 500 and logs it; calling it a
+  // malformed token would hide the bug behind a 401 and blame the client. The app's hooks are
+  // mapped where they run (validate: invalid_claims, isRevoked: revocation_unavailable).
   async function verifyToken(
     token: string,
     trace: Trace | undefined,
   ): Promise<VerifiedToken<TClaims>> {
-    try {
-      if (typeof token !== 'string' || token === '')
-        throw new AuthError('malformed_token', 'the token is empty')
-      if (token.length > maxTokenBytes)
-        throw new AuthError('malformed_token', `the token is longer than ${maxTokenBytes} bytes`)
-      const nowMs = now()
-      if (cache !== undefined) {
-        const key = cacheKey(token)
-        const hit = cache.get(key)
-        // A hit is the whole token, character for character: the index is only its tail.
-        if (hit !== undefined && hit.result.token === token) {
-          // Served only while unexpired and while its key is still the one the issuer publishes.
-          if (
-            nowMs < hit.expiresAtMs &&
-            hit.jwks?.peek(hit.result.header.kid as string, nowMs) === hit.key
-          ) {
-            if (trace !== undefined) {
-              trace.cached = true
-              trace.issuer = hit.result.issuer
-              trace.kid = hit.key?.kid
-            }
-            if (onEveryHit.length > 0) {
-              const issuer = issuers.get(hit.result.issuer) as ResolvedIssuer
-              const { claims, header } = hit.result
-              const pending = runChecks(onEveryHit, claims, header, issuer, nowMs / 1000)
-              if (pending !== undefined) await pending
-            }
-            if (isRevoked !== undefined) await revoked(hit.result)
-            return hit.result
+    if (typeof token !== 'string' || token === '')
+      throw new AuthError('malformed_token', 'the token is empty')
+    if (token.length > maxTokenBytes)
+      throw new AuthError('malformed_token', `the token is longer than ${maxTokenBytes} bytes`)
+    const nowMs = now()
+    if (cache !== undefined) {
+      const key = cacheKey(token)
+      const hit = cache.get(key)
+      // A hit is the whole token, character for character: the index is only its tail.
+      if (hit !== undefined && hit.result.token === token) {
+        // Served only while unexpired and while its key is still the one the issuer publishes.
+        if (
+          nowMs < hit.expiresAtMs &&
+          hit.jwks?.peek(hit.result.header.kid as string, nowMs) === hit.key
+        ) {
+          if (trace !== undefined) {
+            trace.cached = true
+            trace.issuer = hit.result.issuer
+            trace.kid = hit.key?.kid
           }
-          cache.delete(key)
+          if (onEveryHit.length > 0) {
+            const issuer = issuers.get(hit.result.issuer) as ResolvedIssuer
+            const { claims, header } = hit.result
+            const pending = runChecks(onEveryHit, claims, header, issuer, nowMs / 1000)
+            if (pending !== undefined) await pending
+          }
+          if (isRevoked !== undefined) await revoked(hit.result)
+          return hit.result
         }
+        cache.delete(key)
       }
-      const result = await verifyFresh(token, nowMs, trace)
-      if (isRevoked !== undefined) await revoked(result)
-      return result
-    } catch (error) {
-      if (isAuthError(error)) throw error
-      // Fail closed: anything unexpected is a rejected token, never an untyped error.
-      throw new AuthError('malformed_token', 'the token could not be verified', { cause: error })
     }
+    const result = await verifyFresh(token, nowMs, trace)
+    if (isRevoked !== undefined) await revoked(result)
+    return result
   }
 
   // Events and the development log wrap the verification; without them `verify` is the bare
@@ -383,8 +383,9 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       }
       return result
     } catch (error) {
-      // verifyToken rejects only with an AuthError (its catch-all sees to that).
-      const refused = error as AuthError
+      // Not an AuthError: a bug in core, passed on untouched (no event: it is no verdict).
+      if (!isAuthError(error)) throw error
+      const refused = error
       if (onEvent !== undefined) {
         emit({
           type: 'token_rejected',

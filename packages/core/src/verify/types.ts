@@ -313,7 +313,7 @@ export interface User<TClaims extends JwtClaims = JwtClaims> {
 export interface Verifier<TClaims extends JwtClaims = JwtClaims> {
   /**
    * Verifies a compact JWS and resolves to its claims, or rejects with an {@link AuthError}.
-   * Never rejects with anything else.
+   * Anything else it rejects with is a bug (answered 500 by the bindings), never a token verdict.
    */
   verify(token: string): Promise<VerifiedToken<TClaims>>
   /** The normalised user of a verified token. */

@@ -35,7 +35,9 @@ function text(value: unknown): string | undefined {
  * uses (OIDC Core §5.1): `id` is `sub` (RFC 7519 §4.1.2) or the claim `userId` names, then `email`, `email_verified`, `name`
  * and `picture` when present and of the right type (a wrong type is left out, not coerced).
  * `groups` are those the verifier gathered. Providers use it as their `toUser`, adding what is
- * theirs through the options.
+ * theirs through the options. Serialised (`JSON.stringify`, `c.json`, `res.json`), a user is
+ * `{ id, username?, email?, emailVerified?, name?, picture?, groups, provider }`: a
+ * non-enumerable `toJSON` leaves out `kind` and the raw `claims`, which stay readable in code.
  *
  * @example
  * ```ts
@@ -67,7 +69,7 @@ export function userFromClaims<TClaims extends JwtClaims>(
     options.emailVerified ?? (typeof claimed === 'boolean' ? claimed : undefined)
   const name = text(claims.name)
   const picture = text(claims.picture)
-  return Object.freeze({
+  return serialisable({
     kind: 'user' as const,
     id: id ?? '',
     ...(username === undefined ? {} : { username }),
@@ -79,4 +81,23 @@ export function userFromClaims<TClaims extends JwtClaims>(
     provider: options.provider,
     claims: verified.claims,
   })
+}
+
+/**
+ * Freezes a user and gives it a non-enumerable `toJSON`: JSON (`c.json(user)`, `res.json(user)`,
+ * logs) gets the normalised fields only, never `kind` nor the raw `claims`, which would send every
+ * claim of the token to a browser.
+ */
+function serialisable<TUser extends { readonly kind: 'user'; readonly claims: unknown }>(
+  user: TUser,
+): Readonly<TUser> {
+  Object.defineProperty(user, 'toJSON', { value: userJson, enumerable: false })
+  return Object.freeze(user)
+}
+
+/** `toJSON` of a user: its own fields but `kind` and `claims`. */
+function userJson(this: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(this).filter(([key]) => key !== 'kind' && key !== 'claims'),
+  )
 }

@@ -1,0 +1,27 @@
+/**
+ * `@cloudauth/core/binding`: the request pipeline, for authors of framework bindings and features.
+ * Applications use a binding (`@cloudauth/hono`, `@cloudauth/express`) instead.
+ */
+export { createPipeline } from './binding/create-pipeline.js'
+export type {
+  ErrorAnswer,
+  PermissionSource,
+  Pipeline,
+  PipelineOptions,
+  ServiceAuthenticator,
+  Step,
+  StepContext,
+  StepResult,
+  StepSecurity,
+} from './binding/pipeline-types.js'
+export { errorAnswer } from './binding/error-answer.js'
+export { createRequestView, rawHeaderReader } from './binding/request-view.js'
+export type { RawHeaderReader, RequestView, RequestViewInit } from './binding/request-view.js'
+export type { ClaimOutput, ClaimSchema } from './binding/claim-schema.js'
+export {
+  resolveRealm,
+  resolveRequired,
+  resolveSources,
+  resolveVerifier,
+} from './binding/binding-options.js'
+export type { VerifierSource } from './binding/binding-options.js'
