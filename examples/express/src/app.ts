@@ -58,7 +58,7 @@ const USERS = [
  *
  * @example
  * ```ts
- * const app = createApp({ auth0: auth0({ domain, audience, groupClaim: 'https://acme.com/roles' }) })
+ * const app = createApp({ auth0: auth0({ domain, audience, groupClaims: 'https://acme.com/roles' }) })
  * app.listen(3000, '127.0.0.1')
  * ```
  * @throws ConfigError when a provider's options are wrong (at construction, never per request)

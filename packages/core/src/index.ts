@@ -27,6 +27,9 @@ export type { ConfigProblem } from './config/config-problems.js'
 export { readEnv } from './config/read-env.js'
 export type { EnvReader, EnvSource } from './config/read-env.js'
 export { claimNames } from './config/claim-names.js'
+export { unknownOptions } from './config/unknown-options.js'
+export { userIdClaim } from './config/user-id-claim.js'
+export { tokenLifetime } from './config/token-lifetime.js'
 export { insecureUrlProblem } from './config/insecure-url-problem.js'
 export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
@@ -56,6 +59,8 @@ export type { TokenRequest, TokenSource } from './sources/token-source.js'
 export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
 export type { MatchMode } from './checks/scopes.js'
 export { parseClaims } from './checks/parse-claims.js'
+export { requireUserId } from './checks/require-user-id.js'
+export { checkLifetime } from './checks/check-lifetime.js'
 export type {
   AnonymousPrincipal,
   Principal,

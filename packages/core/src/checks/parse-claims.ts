@@ -20,9 +20,24 @@ function pathOf(issue: StandardSchemaV1.Issue): string {
   return issue.path.map(segmentOf).join('.')
 }
 
+function outputOf<TOutput>(result: StandardSchemaV1.Result<TOutput>): TOutput {
+  if (result.issues !== undefined) {
+    const paths = [...new Set(result.issues.map(pathOf))]
+    const listed = paths.length > MAX_PATHS ? [...paths.slice(0, MAX_PATHS), '...'] : paths
+    throw new AuthError('invalid_claims', `claims failed validation at: ${listed.join(', ')}`)
+  }
+  return result.value
+}
+
 /**
  * Validates the verified claims against any Standard Schema v1 (zod 4, valibot, arktype) and
- * resolves to the schema's output, typed.
+ * returns the schema's output, typed.
+ *
+ * Synchronous when the schema is: when `~standard.validate` returns its result directly (a zod,
+ * valibot or arktype schema without async refinements), so does `parseClaims`, and a failure is
+ * thrown at once. Only a schema whose `validate` returns a promise gets a promise back (the async
+ * path). `await parseClaims(...)` works for both; a provider's claim check can test for a promise
+ * and stay synchronous, so it adds no promise to a verify.
  *
  * Failure is `invalid_claims` (401) naming the failing claim paths (at most five), never their
  * values and never the schema's messages (which may quote a value). A key that does not look like
@@ -32,19 +47,18 @@ function pathOf(issue: StandardSchemaV1.Issue): string {
  * @example
  * ```ts
  * const { sub, email } = await parseClaims(verified, z.object({ sub: z.string(), email: z.email() }))
+ * const out = parseClaims(verified, schema)
+ * if (out instanceof Promise) return out.then(use) // an async schema
+ * use(out)                                         // a synchronous one: no promise
  * ```
- * @throws AuthError `invalid_claims`
+ * @throws AuthError `invalid_claims` (thrown for a synchronous schema, a rejected promise for an
+ *   async one)
  */
-export async function parseClaims<TSchema extends StandardSchemaV1>(
+export function parseClaims<TSchema extends StandardSchemaV1>(
   verified: Pick<VerifiedToken, 'claims'>,
   schema: TSchema,
-): Promise<StandardSchemaV1.InferOutput<TSchema>> {
-  let result = schema['~standard'].validate(verified.claims)
-  if (result instanceof Promise) result = await result
-  if (result.issues !== undefined) {
-    const paths = [...new Set(result.issues.map(pathOf))]
-    const listed = paths.length > MAX_PATHS ? [...paths.slice(0, MAX_PATHS), '...'] : paths
-    throw new AuthError('invalid_claims', `claims failed validation at: ${listed.join(', ')}`)
-  }
-  return result.value
+): StandardSchemaV1.InferOutput<TSchema> | Promise<StandardSchemaV1.InferOutput<TSchema>> {
+  const result = schema['~standard'].validate(verified.claims)
+  if (result instanceof Promise) return result.then(outputOf)
+  return outputOf(result)
 }

@@ -1,9 +1,18 @@
+import { requireUserId } from '../checks/require-user-id.js'
 import type { JwtClaims, User, VerifiedToken } from './types.js'
 
 /** Options of {@link userFromClaims}: what differs from one provider to the next. */
 export interface UserFromClaimsOptions {
   /** Names the provider in the user (`'cognito'`, `'auth0'`, ...). */
   readonly provider: string
+  /**
+   * The claim that holds the user's id (`user.id`): `'email'`, say, where an app keys its users by
+   * e-mail address (smac's `USER_ID`). Given, the claim is required: a token without it as a
+   * non-empty string throws `invalid_claims` naming the claim (never its value). Default `'sub'`
+   * (RFC 7519 §4.1.2), where a missing `sub` gives an empty id, as before this option existed;
+   * the providers check the claim when they verify, so their users always have an id.
+   */
+  readonly userId?: string
   /**
    * Claims that may hold the user name, tried in order; the first non-empty string is taken
    * (Auth0: `['nickname']`; Cognito: `['username', 'cognito:username']`). Default none.
@@ -23,7 +32,7 @@ function text(value: unknown): string | undefined {
 
 /**
  * The normalised {@link User} of a verified token, from the claims every OpenID Connect issuer
- * uses (OIDC Core §5.1): `id` is `sub` (RFC 7519 §4.1.2), then `email`, `email_verified`, `name`
+ * uses (OIDC Core §5.1): `id` is `sub` (RFC 7519 §4.1.2) or the claim `userId` names, then `email`, `email_verified`, `name`
  * and `picture` when present and of the right type (a wrong type is left out, not coerced).
  * `groups` are those the verifier gathered. Providers use it as their `toUser`, adding what is
  * theirs through the options. Serialised (`JSON.stringify`, `c.json`, `res.json`), a user is
@@ -37,14 +46,18 @@ function text(value: unknown): string | undefined {
  *   issuers,
  *   toUser: (verified) => userFromClaims(verified, { provider: 'my-idp', usernameClaims: ['preferred_username'] }),
  * })
+ * userFromClaims(verified, { provider: 'my-idp', userId: 'email' }).id // the email claim
  * ```
- * @throws nothing
+ * @throws AuthError `invalid_claims` when `userId` is given and the token lacks that claim (or it
+ *   is not a non-empty string); nothing otherwise
  */
 export function userFromClaims<TClaims extends JwtClaims>(
   verified: VerifiedToken<TClaims>,
   options: UserFromClaimsOptions,
 ): User<TClaims> {
   const claims: JwtClaims = verified.claims
+  if (options.userId !== undefined) requireUserId(claims, options.userId)
+  const id = text(claims[options.userId ?? 'sub'])
   let username: string | undefined
   for (const name of options.usernameClaims ?? []) {
     username = text(claims[name])
@@ -58,7 +71,7 @@ export function userFromClaims<TClaims extends JwtClaims>(
   const picture = text(claims.picture)
   return serialisable({
     kind: 'user' as const,
-    id: text(claims.sub) ?? '',
+    id: id ?? '',
     ...(username === undefined ? {} : { username }),
     ...(email === undefined ? {} : { email }),
     ...(emailVerified === undefined ? {} : { emailVerified }),
