@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { userFromClaims, type VerifiedToken } from '@cloudauth/core'
+import { type VerifiedToken } from '@cloudauth/core'
+import { userFromClaims } from '@cloudauth/core/provider'
 
 describe('userFromClaims serialised', () => {
   const verified = {

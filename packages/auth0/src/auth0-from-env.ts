@@ -1,10 +1,5 @@
-import {
-  ConfigProblems,
-  insecureUrlProblem,
-  readEnv,
-  type EnvSource,
-  type Provider,
-} from '@cloudauth/core'
+import { type EnvSource, type Provider } from '@cloudauth/core'
+import { ConfigProblems, insecureUrlProblem, readEnv } from '@cloudauth/core/provider'
 import type { Auth0AccessClaims } from './auth0-access-claims.js'
 import type { Auth0IdClaims } from './auth0-id-claims.js'
 import { auth0, type Auth0CommonOptions, type Auth0Options, type Auth0Tenant } from './auth0.js'

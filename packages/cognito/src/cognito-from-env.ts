@@ -1,4 +1,5 @@
-import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
+import { type EnvSource, type Provider } from '@cloudauth/core'
+import { ConfigProblems, readEnv } from '@cloudauth/core/provider'
 import {
   cognito,
   type CognitoClaimsFor,

@@ -1,17 +1,19 @@
 import {
   ConfigError,
-  ConfigProblems,
-  claimNames,
   defineProvider,
-  pickTuning,
-  tokenLifetime,
-  unknownOptions,
-  userIdClaim,
   type ClaimsCheck,
   type IssuerOptions,
   type Provider,
   type VerifierTuning,
 } from '@cloudauth/core'
+import {
+  ConfigProblems,
+  claimNames,
+  pickTuning,
+  tokenLifetime,
+  unknownOptions,
+  userIdClaim,
+} from '@cloudauth/core/provider'
 import type { CognitoAccessClaims } from './cognito-access-claims.js'
 import type { CognitoClaims } from './cognito-claims.js'
 import type { CognitoIdClaims } from './cognito-id-claims.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULTS } from '../src/index.js'
+import { DEFAULTS } from '../src/provider.js'
 
 describe('DEFAULTS', () => {
   it('is frozen all the way down, so no assignment widens later verifiers', () => {

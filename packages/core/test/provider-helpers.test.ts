@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import {
   ConfigError,
+  type JwtClaims,
+  type User,
+  type VerifiedToken,
+  type VerifierTuning,
+} from '@cloudauth/core'
+import {
   ConfigProblems,
   checkLifetime,
   claimNames,
@@ -11,11 +17,7 @@ import {
   unknownOptions,
   userFromClaims,
   userIdClaim,
-  type JwtClaims,
-  type User,
-  type VerifiedToken,
-  type VerifierTuning,
-} from '@cloudauth/core'
+} from '@cloudauth/core/provider'
 
 afterEach(() => {
   vi.unstubAllEnvs()

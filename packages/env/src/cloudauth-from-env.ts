@@ -2,17 +2,16 @@ import { auth0, type Auth0Options } from '@cloudauth/auth0'
 import { cognito, type CognitoPoolOptions } from '@cloudauth/cognito'
 import {
   ConfigError,
-  ConfigProblems,
   bearer,
   cookie,
   defineProvider,
   header,
-  insecureUrlProblem,
   type EnvSource,
   type IssuerOptions,
   type Provider,
   type TokenSource,
 } from '@cloudauth/core'
+import { ConfigProblems, insecureUrlProblem } from '@cloudauth/core/provider'
 import { firebase } from '@cloudauth/firebase'
 import {
   envSource,

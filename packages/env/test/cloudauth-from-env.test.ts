@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import { ConfigError, createVerifier, extractToken } from '@cloudauth/core'
+import { ConfigError, createVerifier } from '@cloudauth/core'
+import { extractToken } from '@cloudauth/core/binding'
 import { cloudauthFromEnv } from '@cloudauth/env'
 import { hashServiceToken } from '@cloudauth/principals'
 import { auth0Preset, cognitoPreset, generateTestKey } from '@cloudauth/testing'

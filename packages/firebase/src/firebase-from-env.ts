@@ -1,10 +1,5 @@
-import {
-  ConfigProblems,
-  insecureUrlProblem,
-  readEnv,
-  type EnvSource,
-  type Provider,
-} from '@cloudauth/core'
+import { type EnvSource, type Provider } from '@cloudauth/core'
+import { ConfigProblems, insecureUrlProblem, readEnv } from '@cloudauth/core/provider'
 import type { FirebaseOptions } from './firebase.js'
 import type { FirebaseIdClaims } from './firebase-id-claims.js'
 import { createFirebase } from './internal/create-firebase.js'

@@ -1,10 +1,5 @@
-import {
-  AuthError,
-  ConfigError,
-  ConfigProblems,
-  isAuthError,
-  type ServicePrincipal,
-} from '@cloudauth/core'
+import { AuthError, ConfigError, isAuthError, type ServicePrincipal } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import type { ServiceAuthenticator } from '@cloudauth/core/binding'
 import { matchesAny, sha256 } from './internal/digest.js'
 import type { ServiceRequest } from './service-principal.js'

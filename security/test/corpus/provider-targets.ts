@@ -2,12 +2,12 @@ import { auth0 } from '@cloudauth/auth0'
 import { cognito } from '@cloudauth/cognito'
 import {
   createVerifier,
-  DEFAULTS,
   type JwtClaims,
   type Provider,
   type Verifier,
   type VerifierOptions,
 } from '@cloudauth/core'
+import { DEFAULTS } from '@cloudauth/core/provider'
 import { firebase } from '@cloudauth/firebase'
 import {
   auth0Preset,

@@ -1,10 +1,5 @@
-import {
-  AuthError,
-  checkLifetime,
-  requireUserId,
-  type ClaimsCheck,
-  type JwtClaims,
-} from '@cloudauth/core'
+import { AuthError, type ClaimsCheck, type JwtClaims } from '@cloudauth/core'
+import { checkLifetime, requireUserId } from '@cloudauth/core/provider'
 import type { z } from 'zod'
 import { cognitoAccessClaims } from '../cognito-access-claims.js'
 import { cognitoIdClaims } from '../cognito-id-claims.js'

@@ -1,4 +1,5 @@
-import { userFromClaims, type JwtClaims, type User, type VerifiedToken } from '@cloudauth/core'
+import { type JwtClaims, type User, type VerifiedToken } from '@cloudauth/core'
+import { userFromClaims } from '@cloudauth/core/provider'
 
 // Federated users may carry "true"/"false" strings where native users carry booleans.
 function flag(value: unknown): boolean | undefined {

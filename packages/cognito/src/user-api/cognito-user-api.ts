@@ -12,7 +12,8 @@ import {
   type ChallengeNameType,
   type CodeDeliveryDetailsType,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { ConfigError, ConfigProblems } from '@cloudauth/core'
+import { ConfigError } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import {
   parseClientIds,
   parseEndpoint,

@@ -1,4 +1,5 @@
-import { ConfigError, ConfigProblems } from '@cloudauth/core'
+import { ConfigError } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { CognitoApiError } from './cognito-api-error.js'
 import type { CognitoUserApi } from './cognito-user-api.js'

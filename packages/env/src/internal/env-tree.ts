@@ -1,4 +1,5 @@
-import type { ConfigProblems, EnvSource } from '@cloudauth/core'
+import type { EnvSource } from '@cloudauth/core'
+import type { ConfigProblems } from '@cloudauth/core/provider'
 
 /** Nested names as a tree: `A__B__C=v` becomes `{ A: { B: { C: 'v' } } }`. */
 export type EnvTree = { [key: string]: string | EnvTree }

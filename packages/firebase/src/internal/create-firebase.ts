@@ -1,18 +1,15 @@
+import { AuthError, ConfigError, defineProvider, parseClaims } from '@cloudauth/core'
 import {
-  AuthError,
-  ConfigError,
   ConfigProblems,
   checkLifetime,
   claimNames,
-  defineProvider,
-  parseClaims,
   pickTuning,
   requireUserId,
   tokenLifetime,
   unknownOptions,
   userFromClaims,
   userIdClaim,
-} from '@cloudauth/core'
+} from '@cloudauth/core/provider'
 import type { ClaimsCheck, EnvSource, IssuerOptions, JwtClaims, Provider } from '@cloudauth/core'
 import type { FirebaseOptions } from '../firebase.js'
 import { firebaseIdClaims, type FirebaseIdClaims } from '../firebase-id-claims.js'

@@ -1,4 +1,5 @@
-import type { ConfigProblems, EnvSource } from '@cloudauth/core'
+import type { EnvSource } from '@cloudauth/core'
+import type { ConfigProblems } from '@cloudauth/core/provider'
 
 /** The `NODE_ENV` values under which emulator mode may be on: exactly these, nothing else. */
 export const EMULATOR_NODE_ENVS: readonly string[] = ['development', 'test']

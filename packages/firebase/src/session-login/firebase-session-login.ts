@@ -1,11 +1,11 @@
 import {
   ConfigError,
-  ConfigProblems,
   createVerifier,
   isAuthError,
   type VerifiedToken,
   type Verifier,
 } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { firebase } from '../firebase.js'
 import type { FirebaseIdClaims } from '../firebase-id-claims.js'

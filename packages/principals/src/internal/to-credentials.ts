@@ -1,4 +1,4 @@
-import type { ConfigProblems } from '@cloudauth/core'
+import type { ConfigProblems } from '@cloudauth/core/provider'
 import type { ServiceCredential, ServiceSource } from '../service-source.js'
 import type { StaticServiceEntry } from '../sources/static-source.js'
 import { parseTokenHash } from './digest.js'

@@ -1,4 +1,5 @@
-import { ConfigError, ConfigProblems, readEnv, type EnvSource } from '@cloudauth/core'
+import { ConfigError, type EnvSource } from '@cloudauth/core'
+import { ConfigProblems, readEnv } from '@cloudauth/core/provider'
 import type { ServiceSource } from '../service-source.js'
 import { mapSource, toCredentials } from '../internal/to-credentials.js'
 import type { StaticServiceEntry } from './static-source.js'

@@ -3,7 +3,7 @@ import {
   SecretsManagerClient,
   type GetSecretValueCommandOutput,
 } from '@aws-sdk/client-secrets-manager'
-import { ConfigProblems } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import { sha256 } from '../internal/digest.js'
 import type { ServiceCredential, ServiceLookupContext, ServiceSource } from '../service-source.js'
 

@@ -1,4 +1,5 @@
-import { ConfigError, ConfigProblems } from '@cloudauth/core'
+import { ConfigError } from '@cloudauth/core'
+import { ConfigProblems } from '@cloudauth/core/provider'
 import { mapSource, toCredentials } from '../internal/to-credentials.js'
 import type { ServiceSource } from '../service-source.js'
 
