@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/coverage/**',
       '**/.cognito/**',
       '**/.firebase-emulator/**',
+      'docs/.quickstarts/**',
     ],
   },
   js.configs.recommended,

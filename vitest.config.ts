@@ -5,7 +5,7 @@ import projects from './vitest.workspace.js'
 // Vitest also hands these to Node as `--conditions` for external CJS packages: with `import` among
 // them, Node 20.19+ resolves `require('is-promise')` (Express 5's router) to its ESM build and
 // `require(esm)` returns a namespace, breaking Express. Vite adds `import`/`require` by itself.
-const conditions = ['source', 'node', 'default']
+const conditions = ['@cloudauth/source', 'node', 'default']
 
 export default defineConfig({
   resolve: { conditions },

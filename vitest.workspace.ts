@@ -38,16 +38,34 @@ const projects: TestProjectInlineConfiguration[] = [
   project('cognito', 'packages/cognito'),
   project('auth0', 'packages/auth0'),
   project('firebase', 'packages/firebase'),
+  project('principals', 'packages/principals'),
+  project('env', 'packages/env'),
+  project('openapi', 'packages/openapi'),
   project('hono', 'packages/hono'),
   project('express', 'packages/express', { env: { EXPRESS_MAJOR: '5' } }),
   {
     ...project('express-4', 'packages/express', { env: { EXPRESS_MAJOR: '4' } }),
     resolve: { alias: { express: express4 } },
   },
+  // Permissions: one real PostgreSQL server (Debian `postgresql`, see .ci/run) and one PGlite
+  // snapshot per run, shared by every test file of the project.
+  project('permissions', 'packages/permissions', {
+    // Opening PGlite (about 1 s from the snapshot) and a database takes longer on a busy machine.
+    hookTimeout: 60_000,
+    globalSetup: [
+      fileURLToPath(
+        new URL('./packages/permissions/test/support/global-setup.ts', import.meta.url),
+      ),
+    ],
+  }),
+  // The examples start PGlite (seconds on a busy machine) for their permissions.
+  project('example-hono', 'examples/hono', { hookTimeout: 60_000 }),
+  project('example-express', 'examples/express', { hookTimeout: 60_000 }),
+  project('example-services', 'examples/services'),
   project('login', 'packages/login'),
-  project('example-hono', 'examples/hono'),
-  project('example-express', 'examples/express'),
   project('example-login', 'examples/login'),
+  // The top README's quick starts, extracted and run over HTTP against the dev issuer.
+  project('docs', 'docs', { testTimeout: 20_000, hookTimeout: 45_000 }),
   project('security', 'security'),
   { ...project('security-web', 'security'), resolve: { alias: { '#crypto': webCrypto } } },
 ]

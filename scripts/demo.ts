@@ -1,10 +1,11 @@
 /**
  * `pnpm demo`: the whole of cloudauth in one command, offline.
  *
- * Starts the local dev issuer and both example apps on 127.0.0.1 (free ports), walks through
- * real HTTP requests and prints each with its answer, then prints ready-to-paste curl commands
- * and keeps serving until Ctrl-C. `pnpm demo --once` stops after the walk-through and exits 0
- * only if every answer was the expected one.
+ * Starts the local dev issuer and both example apps on 127.0.0.1 (free ports, or from
+ * `--port P`: the issuer on P, the Hono app on P+1, the Express app on P+2), walks through real
+ * HTTP requests and prints each with its answer, then prints ready-to-paste curl commands and
+ * keeps serving until Ctrl-C, which exits 0. `pnpm demo --once` stops after the walk-through and
+ * exits 0 only if every answer was the expected one.
  *
  * Nothing leaves 127.0.0.1: the providers are pointed at the dev issuer (`endpoint`, `issuer`,
  * `jwksUri`), and the apps fetch keys through a small switchable proxy so the walk-through can
@@ -12,7 +13,9 @@
  */
 import { createServer, request as httpRequest, STATUS_CODES, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
+import { startDevIssuer } from '@cloudauth/testing'
 import { startOffline as startHonoExample } from '../examples/hono/src/offline.js'
 import { OFFLINE_CLIENT_ID } from '../examples/hono/src/config.js'
 import { startLoginExample, type LoginExample } from '../examples/login/src/start.js'
@@ -345,6 +348,25 @@ class KeyEvents {
   }
 }
 
+/** The verifiers' development log lines (`devLog`), so a row can say why a token was refused. */
+class DevLines {
+  private readonly lines: string[] = []
+
+  /** A `devLog` function that keeps its lines. */
+  readonly hook = (line: string): void => {
+    this.lines.push(line.replace(/^cloudauth: /, ''))
+  }
+
+  /** Where the log is now: pass it to {@link since}. */
+  mark(): number {
+    return this.lines.length
+  }
+
+  since(mark: number): string[] {
+    return this.lines.slice(mark)
+  }
+}
+
 interface IssuerLike {
   readonly jwksUri?: string
 }
@@ -366,6 +388,7 @@ function throughGate<P>(
   issuerUrl: string,
   gate: JwksGate,
   onEvent: (event: { readonly type: string; readonly reason?: string }) => void,
+  devLog: (line: string) => void,
 ): P {
   if (typeof source !== 'object' || source === null || !('issuers' in source)) {
     throw new Error('the demo reroutes providers only (objects with issuers)')
@@ -383,6 +406,8 @@ function throughGate<P>(
     ...provider,
     issuers,
     jwks: { ...provider.jwks, minMaxAgeMs: 0, maxMaxAgeMs: 1 },
+    // The development log: why each refused token was refused, printed under its row.
+    devLog,
     onEvent: (event: { readonly type: string; readonly reason?: string }) => {
       own?.(event)
       onEvent(event)
@@ -401,6 +426,7 @@ interface World {
   /** examples/login: logs users in through its own dev issuer's login page. */
   readonly login: LoginExample
   readonly events: KeyEvents
+  readonly devLog: DevLines
   mintCognito(options?: CognitoMint): string
   mintAuth0(options?: Auth0Mint): string
   mintFirebase(): string
@@ -413,21 +439,28 @@ type MintOptions = Parameters<HonoExample['issuer']['mint']>[0]
 type CognitoMint = Omit<MintOptions, 'shape' | 'clientId'>
 type Auth0Mint = Omit<MintOptions, 'shape'>
 
-async function startWorld(): Promise<World> {
+async function startWorld(port: number | undefined): Promise<World> {
   const events = new KeyEvents()
+  const devLog = new DevLines()
   const stops: (() => Promise<void>)[] = []
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined)
   }
+  const at = (offset: number) => (port === undefined ? 0 : port + offset)
   try {
     let gate: JwksGate | undefined
-    // The Hono example's offline setup starts the dev issuer; the others share it.
+    // One dev issuer, shared by both examples.
+    const issuer = await startDevIssuer({ port: at(0) })
+    stops.push(() => issuer.stop())
     const hono = await startHonoExample({
-      adjust: async (config, issuer) => {
+      issuer,
+      port: at(1),
+      permissions: false,
+      adjust: async (config) => {
         gate = await startJwksGate(issuer.url)
         const hook = events.hook('hono')
         return {
-          cognito: throughGate(config.cognito, issuer.url, gate, hook),
+          cognito: throughGate(config.cognito, issuer.url, gate, hook, devLog.hook),
           ...(config.firebase === undefined
             ? {}
             : {
@@ -436,30 +469,29 @@ async function startWorld(): Promise<World> {
                   issuer.url,
                   gate,
                   events.hook('hono-firebase'),
+                  devLog.hook,
                 ),
               }),
         }
       },
     })
-    const issuer = hono.issuer
-    stops.push(
-      () => issuer.stop(),
-      () => hono.close(),
-    )
+    stops.push(() => hono.close())
     if (gate === undefined) throw new Error('the gate did not start')
     const opened = gate
     stops.push(() => opened.close())
-    const expressFor = (label: string) =>
+    const expressFor = (label: string, appPort: number) =>
       startExpressExample({
         issuer,
+        port: appPort,
+        permissions: false,
         adjust: (config) => ({
           ...config,
-          auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label)),
+          auth0: throughGate(config.auth0, issuer.url, opened, events.hook(label), devLog.hook),
         }),
       })
-    const express = await expressFor('express')
+    const express = await expressFor('express', at(2))
     stops.push(() => express.close())
-    const cold = await expressFor('express-cold')
+    const cold = await expressFor('express-cold', 0)
     stops.push(() => cold.close())
     const login = await startLoginExample()
     stops.push(() => login.close())
@@ -471,6 +503,7 @@ async function startWorld(): Promise<World> {
       cold,
       login,
       events,
+      devLog,
       mintCognito: (options = {}) =>
         issuer.mint({ shape: 'cognito', clientId: OFFLINE_CLIENT_ID, ...options }),
       mintAuth0: (options = {}) => issuer.mint({ shape: 'auth0', ...options }),
@@ -657,6 +690,8 @@ export interface DemoOptions {
   readonly out?: DemoOutput
   /** Colour the output. Default: when `out` is a terminal and NO_COLOR is not set. */
   readonly color?: boolean
+  /** The dev issuer's port; the Hono app takes the next one, the Express app the one after. Default: free ports. */
+  readonly port?: number
 }
 
 /** What {@link runDemo} returns. */
@@ -693,9 +728,18 @@ function curlLines(world: World, paint: Palette): string[] {
     comment('Express + Auth0'),
     'curl -i $EXPRESS/api/me -H "Authorization: Bearer $AUTH0_TOKEN"',
     'curl -i $EXPRESS/api/reports -H "Authorization: Bearer $AUTH0_TOKEN"',
-    comment('More tokens, with the scopes, groups and claims you choose'),
-    `curl -s -X POST $ISSUER/token -H 'Content-Type: application/json' -d '{"shape":"cognito","clientId":"${OFFLINE_CLIENT_ID}","scopes":["read:users"]}'`,
-    `curl -s -X POST $ISSUER/token -H 'Content-Type: application/json' -d '{"shape":"auth0","scopes":["read:users"],"expiresIn":-60}'`,
+    comment(
+      'More tokens, with the scopes, groups and claims you choose (jq reads the token out of the JSON):',
+    ),
+    `TOKEN=$(curl -s -X POST $ISSUER/token -H 'Content-Type: application/json' -d '{"shape":"cognito","scopes":["read:users"]}' | jq -r .token)`,
+    'curl -i $HONO/api/users -H "Authorization: Bearer $TOKEN"',
+    comment(
+      'An expired token (expiresIn -60: it expired a minute ago): the app answers 401 invalid_token',
+    ),
+    `EXPIRED=$(curl -s -X POST $ISSUER/token -H 'Content-Type: application/json' -d '{"shape":"auth0","scopes":["read:users"],"expiresIn":-60}' | jq -r .token)`,
+    'curl -i $EXPRESS/api/users -H "Authorization: Bearer $EXPIRED"',
+    comment('Without jq, the CLI prints the token alone:'),
+    'TOKEN=$(npx cloudauth-dev token --issuer-url $ISSUER --shape cognito --scope read:users)',
   ]
 }
 
@@ -716,16 +760,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
   const paint = palette(options.color ?? wantsColour(out, process.env))
   const print = (text = '') => out.write(`${text}\n`)
 
-  const world = await startWorld()
+  const world = await startWorld(options.port)
   const results: StepResult[] = []
   try {
     print(paint.bold('cloudauth demo') + paint.dim(': offline, everything on 127.0.0.1'))
     print()
     print(
       `  ${'dev issuer'.padEnd(16)} ${world.issuerUrl}  ${paint.dim('Cognito, Auth0 and Firebase shaped tokens')}`,
-    )
-    print(
-      `  ${'JWKS gate'.padEnd(16)} ${world.gate.url}  ${paint.dim('proxy the apps fetch keys through; the demo switches it off')}`,
     )
     print(
       `  ${'hono'.padEnd(16)} ${world.hono.app.url}  ${paint.dim('examples/hono: Cognito access tokens, one Firebase route')}`,
@@ -742,7 +783,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     print()
     const steps = [...walkThrough(world), ...loginSteps(world)]
     for (const [index, step] of steps.entries()) {
-      const result = await runStep(step)
+      const mark = world.devLog.mark()
+      const answered = await runStep(step)
+      const lines = world.devLog.since(mark).map((line) => `dev log: ${line}`)
+      const result = { ...answered, notes: [...answered.notes, ...lines] }
       results.push(result)
       print(formatResult(result, index, paint))
     }
@@ -785,7 +829,24 @@ const isMain =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
 
 if (isMain) {
-  const once = process.argv.includes('--once')
+  let once = false
+  let port: number | undefined
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { once: { type: 'boolean' }, port: { type: 'string' } },
+    })
+    once = values.once === true
+    if (values.port !== undefined) {
+      port = Number(values.port)
+      if (!/^\d+$/.test(values.port) || port < 1 || port > 65_533)
+        throw new Error('--port must be a number from 1 to 65533 (the apps take the next two)')
+    }
+  } catch (error) {
+    console.error(`demo: ${error instanceof Error ? error.message : String(error)}`)
+    console.error('usage: pnpm demo [--once] [--port P]')
+    process.exit(2)
+  }
   // `pnpm demo | head` closes the pipe early: stop quietly rather than with an EPIPE trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
@@ -798,20 +859,28 @@ if (isMain) {
       process.exit(2)
     }, 60_000).unref()
   }
-  runDemo({ once }).then(
+  const started = runDemo({ once, ...(port === undefined ? {} : { port }) })
+  if (!once) {
+    // Ctrl-C is how the demo ends: a clean exit (0), not a failure. Listening from the start, so
+    // a Ctrl-C while it starts up also stops whatever did start.
+    let stopping = false
+    const stop = () => {
+      if (stopping) process.exit(0)
+      stopping = true
+      process.stdout.write('\nStopped.\n')
+      void started
+        .then((run) => run.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(0),
+        )
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  }
+  started.then(
     (run) => {
-      if (once) {
-        process.exitCode = run.mismatches.length === 0 ? 0 : 1
-        return
-      }
-      let stopping = false
-      const stop = () => {
-        if (stopping) process.exit(130)
-        stopping = true
-        void run.close().then(() => process.exit(0))
-      }
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
+      if (once) process.exitCode = run.mismatches.length === 0 ? 0 : 1
     },
     (error: unknown) => {
       console.error('demo: could not run:', error instanceof Error ? error.message : error)

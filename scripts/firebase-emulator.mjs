@@ -43,7 +43,7 @@ async function reexecUnderTsx() {
     [
       '--import',
       tsx,
-      '--conditions=source',
+      '--conditions=@cloudauth/source',
       fileURLToPath(import.meta.url),
       ...process.argv.slice(2),
     ],
@@ -198,6 +198,10 @@ async function verify(base) {
   const [header] = signUp.idToken.split('.')
   log(`emulator token header: ${Buffer.from(header, 'base64url').toString()}`)
 
+  // Emulator mode fails closed: besides emulator: true it needs the emulator on loopback in
+  // FIREBASE_AUTH_EMULATOR_HOST (as firebase-admin reads it) and NODE_ENV development or test.
+  process.env.FIREBASE_AUTH_EMULATOR_HOST = base.replace(/^http:\/\//, '')
+  process.env.NODE_ENV ??= 'test'
   const verifier = createVerifier(firebase({ projectId: PROJECT_ID, emulator: true }))
   const verified = await verifier.verify(signUp.idToken)
   const user = verifier.user(verified)
@@ -227,7 +231,7 @@ async function verify(base) {
     returnSecureToken: true,
   })
   const withRoles = createVerifier(
-    firebase({ projectId: PROJECT_ID, emulator: true, groupClaim: 'roles' }),
+    firebase({ projectId: PROJECT_ID, emulator: true, groupClaims: 'roles' }),
   )
   const groups = withRoles.user(await withRoles.verify(signIn.idToken)).groups
   if (groups.join() !== 'admin')

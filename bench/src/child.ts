@@ -13,7 +13,7 @@ export function forkTs(
 ): ChildProcess {
   const execArgv = [...process.execArgv]
   if (!execArgv.some((flag) => flag.startsWith('--conditions')))
-    execArgv.push('--conditions=source')
+    execArgv.push('--conditions=@cloudauth/source')
   return fork(fileURLToPath(file), [], {
     execArgv: [...execArgv, ...extraFlags],
     env: { ...process.env, ...env },

@@ -4,7 +4,8 @@
  * GC at checkpoints. ES256 because minting a million RSA signatures would take minutes; the
  * cached entry does not depend on the algorithm beyond the signature's length.
  */
-import { DEFAULTS, createVerifier } from '@cloudauth/core'
+import { createVerifier } from '@cloudauth/core'
+import { DEFAULTS } from '@cloudauth/core/provider'
 import { AUDIENCE, ISSUER, Minter, generateKey } from './tokens.js'
 
 export interface HeapReport {

@@ -48,6 +48,9 @@ const FAILURES: readonly Failure[] = [
   500,
   503,
   404,
+  // A redirect is a failed fetch, never followed (SECURITY.md): held keys serve on, none is a 503.
+  302,
+  307,
   'timeout',
   'network-error',
   'html',

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { cloudauth, type CloudAuthSource } from '@cloudauth/express'
 import type { Auth0AccessClaims } from '@cloudauth/auth0'
 import type { FirebaseIdClaims } from '@cloudauth/firebase'
+import type { Permissions } from '@cloudauth/permissions'
 
 /** What the app needs: where its tokens come from. `main.ts` builds it, offline or from the environment. */
 export interface AppConfig {
@@ -13,6 +14,11 @@ export interface AppConfig {
    * Without it, `/firebase/me` is not mounted.
    */
   readonly firebase?: CloudAuthSource<FirebaseIdClaims>
+  /**
+   * Roles and statements (`@cloudauth/permissions`, `startPermissions()` seeds them in PGlite).
+   * With it, `/api/orders` needs `orders:read` and the admin API is mounted under `/permissions`.
+   */
+  readonly permissions?: Permissions
   /**
    * The namespace of the custom claims an Auth0 Action adds to access tokens (Auth0 requires
    * custom claims to be namespaced by a URL). Default {@link DEFAULT_CLAIM_NAMESPACE}.
@@ -47,10 +53,12 @@ const USERS = [
  * | `GET /api/me` | a `{namespace}tenant` claim, checked by a zod schema; the handler sees it typed |
  * | `GET /api/user` | a valid token; answers the normalised user |
  * | `GET /firebase/me` | a Firebase ID token |
+ * | `GET /api/orders` | statement `orders:read` (roles of the token's groups and of the user, in PGlite) |
+ * | `/permissions/...` | the admin API of `@cloudauth/permissions` (`permissions:admin`) |
  *
  * @example
  * ```ts
- * const app = createApp({ auth0: auth0({ domain, audience, groupClaim: 'https://acme.com/roles' }) })
+ * const app = createApp({ auth0: auth0({ domain, audience, groupClaims: 'https://acme.com/roles' }) })
  * app.listen(3000, '127.0.0.1')
  * ```
  * @throws ConfigError when a provider's options are wrong (at construction, never per request)
@@ -58,7 +66,10 @@ const USERS = [
 export function createApp(config: AppConfig): Express {
   const namespace = config.claimNamespace ?? DEFAULT_CLAIM_NAMESPACE
   const tenantClaim = `${namespace}tenant`
-  const auth = cloudauth(config.auth0, { realm: REALM })
+  const auth = cloudauth(config.auth0, {
+    realm: REALM,
+    ...(config.permissions === undefined ? {} : { permissions: config.permissions }),
+  })
 
   const app = express()
   app.disable('x-powered-by')
@@ -74,6 +85,7 @@ export function createApp(config: AppConfig): Express {
         '/api/me',
         '/api/user',
         ...(config.firebase === undefined ? [] : ['/firebase/me']),
+        ...(config.permissions === undefined ? [] : ['/api/orders', '/permissions/roles']),
       ],
     })
   })
@@ -112,6 +124,15 @@ export function createApp(config: AppConfig): Express {
     const { id, email, groups, provider } = user.get(req)
     res.json({ id, email, groups, provider })
   })
+
+  if (config.permissions !== undefined) {
+    // Statements from roles, not from the token: an admin grants them through /permissions.
+    app.use('/permissions', auth.mount(config.permissions.admin({ pipeline: auth.pipeline })))
+    const orders = auth.permission(['orders:read'])
+    app.get('/api/orders', orders, (req, res) => {
+      res.json({ orders: [{ id: 'o-1', total: 42 }], principal: orders.get(req).id })
+    })
+  }
 
   if (config.firebase !== undefined) {
     // A second instance: its own verifier, JWKS cache and claim types, side by side with Auth0's.

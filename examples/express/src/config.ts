@@ -25,7 +25,7 @@ export function offlineConfig(issuer: DevIssuer): AppConfig {
       issuer: issuer.issuer('auth0'),
       audience: DEV_DEFAULTS.audience,
       // The dev issuer puts roles where an Auth0 Action would: a namespaced claim.
-      groupClaim: DEV_GROUP_CLAIMS.auth0,
+      groupClaims: DEV_GROUP_CLAIMS.auth0,
     }),
     firebase: firebase({ projectId: DEV_DEFAULTS.projectId, jwksUri: issuer.jwksUri('firebase') }),
     claimNamespace: DEFAULT_CLAIM_NAMESPACE,
@@ -55,7 +55,7 @@ export function configFromEnv(env: Env): AppConfig | undefined {
     ? DEFAULT_CLAIM_NAMESPACE
     : String(env['AUTH0_CLAIM_NAMESPACE']).trim()
   return {
-    auth0: auth0FromEnv(env, { groupClaim: `${namespace}roles` }),
+    auth0: auth0FromEnv(env, { groupClaims: `${namespace}roles` }),
     ...(blank(env['FIREBASE_PROJECT_ID']) ? {} : { firebase: firebaseFromEnv(env) }),
     claimNamespace: namespace,
   }

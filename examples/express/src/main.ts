@@ -10,6 +10,7 @@ import { ConfigError } from '@cloudauth/core'
 import { createApp } from './app.js'
 import { configFromEnv } from './config.js'
 import { listen } from './listen.js'
+import { startPermissions } from './permissions.js'
 import { startOffline, TENANT_CLAIM } from './offline.js'
 
 function portFrom(value: string | undefined): number {
@@ -24,12 +25,26 @@ async function main(): Promise<() => Promise<void>> {
   const port = portFrom(process.env['PORT'])
   const config = configFromEnv(process.env)
   if (config !== undefined) {
-    const app = await listen(createApp(config), port)
+    // Roles in PGlite, seeded on start (see permissions.ts): /api/orders and /permissions.
+    const permissions = await startPermissions()
+    const app = await listen(createApp({ ...config, permissions: permissions.perms }), port)
     console.log(`Express example on ${app.url}, verifying tokens of your Auth0 tenant.`)
     console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
-    return () => app.close()
+    return async () => {
+      await app.close()
+      await permissions.close()
+    }
   }
-  const example = await startOffline({ port })
+  // Offline is for development: the verifiers' development log says, on stderr, why each refused
+  // token was refused (in terms of this configuration, never the token's values).
+  const example = await startOffline({
+    port,
+    adjust: (config) => ({
+      ...config,
+      auth0: { ...config.auth0, devLog: true },
+      ...(config.firebase === undefined ? {} : { firebase: { ...config.firebase, devLog: true } }),
+    }),
+  })
   const { url } = example.app
   console.log(
     `Express example on ${url}, offline: tokens from the dev issuer on ${example.issuer.url}.`,
@@ -38,10 +53,15 @@ async function main(): Promise<() => Promise<void>> {
   console.log(`  curl -i ${url}/api/users`)
   console.log(`  curl -i ${url}/api/users -H 'Authorization: Bearer ${example.token()}'`)
   console.log(`  curl -i ${url}/firebase/me -H 'Authorization: Bearer ${example.firebaseToken()}'`)
-  console.log('More tokens, with the scopes, groups and claims you choose:')
+  console.log(
+    'More tokens, with the scopes, groups and claims you choose (jq reads the token out):',
+  )
   console.log(
     `  curl -s -X POST ${example.issuer.url}/token -H 'Content-Type: application/json' ` +
-      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}'`,
+      `-d '{"shape":"auth0","scopes":["read:users"],"groups":["admin"],"claims":{"${TENANT_CLAIM}":"acme"}}' | jq -r .token`,
+  )
+  console.log(
+    `  npx cloudauth-dev token --issuer-url ${example.issuer.url} --shape auth0 --scope read:users --group admin --claim ${TENANT_CLAIM}=acme`,
   )
   console.log('Ctrl-C stops.')
   return () => example.close()

@@ -2,11 +2,17 @@ import { startDevIssuer, type DevIssuer } from '@cloudauth/testing'
 import { createApp, DEFAULT_CLAIM_NAMESPACE, type AppConfig } from './app.js'
 import { offlineConfig } from './config.js'
 import { listen, type Listening } from './listen.js'
+import { startPermissions, type ExamplePermissions } from './permissions.js'
 
 /** The example running with no cloud account: a local dev issuer and the app pointed at it. */
 export interface OfflineExample {
   readonly issuer: DevIssuer
   readonly app: Listening
+  /**
+   * The permissions of `/api/orders` and `/permissions`: PGlite, seeded on start
+   * (`undefined` with `permissions: false`).
+   */
+  readonly permissions: ExamplePermissions | undefined
   /** A fresh Auth0 access token that passes every Auth0 route (scopes, the admin role, a tenant). */
   token(): string
   /** A fresh Firebase ID token for `/firebase/me`. */
@@ -17,6 +23,11 @@ export interface OfflineExample {
 
 /** Options of {@link startOffline}. */
 export interface StartOfflineOptions {
+  /**
+   * Start the permission store (PGlite, seeded) behind `/api/orders` and `/permissions`.
+   * Default `true`; `false` leaves both routes out (PGlite takes seconds to start).
+   */
+  readonly permissions?: boolean
   /** Port of the app; 0 (default) picks a free one. */
   readonly port?: number
   /** Use this dev issuer instead of starting one (its owner stops it). */
@@ -45,13 +56,20 @@ export const TENANT_CLAIM = `${DEFAULT_CLAIM_NAMESPACE}tenant`
 export async function startOffline(options: StartOfflineOptions = {}): Promise<OfflineExample> {
   const issuer = options.issuer ?? (await startDevIssuer())
   const ownIssuer = options.issuer === undefined
+  let permissions: ExamplePermissions | undefined
   try {
-    const config = offlineConfig(issuer)
+    permissions = options.permissions === false ? undefined : await startPermissions()
+    const config =
+      permissions === undefined
+        ? offlineConfig(issuer)
+        : { ...offlineConfig(issuer), permissions: permissions.perms }
     const adjusted = options.adjust === undefined ? config : await options.adjust(config, issuer)
     const app = await listen(createApp(adjusted), options.port ?? 0)
+    const started = permissions
     return {
       issuer,
       app,
+      permissions: started,
       token: () =>
         issuer.mint({
           shape: 'auth0',
@@ -62,10 +80,12 @@ export async function startOffline(options: StartOfflineOptions = {}): Promise<O
       firebaseToken: () => issuer.mint({ shape: 'firebase' }),
       close: async () => {
         await app.close()
+        await started?.close()
         if (ownIssuer) await issuer.stop()
       },
     }
   } catch (error) {
+    await permissions?.close()
     if (ownIssuer) await issuer.stop()
     throw error
   }

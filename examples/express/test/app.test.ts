@@ -172,3 +172,35 @@ describe('example-express: configuration from the environment', () => {
     expect(() => configFromEnv({ AUTH0_DOMAIN: 'acme.eu.auth0.com' })).toThrow(ConfigError)
   })
 })
+
+describe('example-express: permissions (roles in PGlite, seeded on start)', () => {
+  it('GET /api/orders: 403 without orders:read, 200 for the admin group, 401 without a token', async () => {
+    expect((await get('/api/orders')).status).toBe(401)
+    const staff = await get('/api/orders', auth0Token({ subject: 'user-7', groups: ['staff'] }))
+    expect(staff.status).toBe(403)
+    expect(staff.body?.['error']).toBe('insufficient_scope')
+    expect(staff.challenge).toMatch(/^Bearer realm="example-express", error="insufficient_scope"/)
+    const admin = await get('/api/orders', auth0Token({ subject: 'root', groups: ['admin'] }))
+    expect(admin).toMatchObject({ status: 200, body: { principal: 'root' } })
+  })
+
+  it('a 403, an admin grant through /permissions, then a 200', async () => {
+    const user = auth0Token({ subject: 'user-8', groups: ['staff'] })
+    expect((await get('/api/orders', user)).status).toBe(403)
+    const grant = await fetch(`${example.app.url}/permissions/users/user-8/roles/orders-reader`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${auth0Token({ subject: 'root', groups: ['admin'] })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({}),
+    })
+    expect(grant.status).toBe(200)
+    expect((await get('/api/orders', user)).status).toBe(200)
+    // a caller without permissions:admin cannot grant
+    const refused = await fetch(`${example.app.url}/permissions/roles`, {
+      headers: { authorization: `Bearer ${user}` },
+    })
+    expect(refused.status).toBe(403)
+  })
+})

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { cloudauth, type CloudAuthSource } from '@cloudauth/hono'
 import type { CognitoClaims } from '@cloudauth/cognito'
 import type { FirebaseIdClaims } from '@cloudauth/firebase'
+import type { Permissions } from '@cloudauth/permissions'
 
 /** What the app needs: where its tokens come from. `main.ts` builds it, offline or from the environment. */
 export interface AppConfig<TClaims extends CognitoClaims = CognitoClaims> {
@@ -16,6 +17,11 @@ export interface AppConfig<TClaims extends CognitoClaims = CognitoClaims> {
    * Without it, `/firebase/me` is not mounted.
    */
   readonly firebase?: CloudAuthSource<FirebaseIdClaims>
+  /**
+   * Roles and statements (`@cloudauth/permissions`, `startPermissions()` seeds them in PGlite).
+   * With it, `/api/orders` needs `orders:read` and the admin API is mounted under `/permissions`.
+   */
+  readonly permissions?: Permissions
 }
 
 /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). */
@@ -49,6 +55,8 @@ const USERS = [
  * | `GET /api/me` | a token whose claims match a zod schema; the handler sees them typed |
  * | `GET /api/user` | a valid token; answers the normalised user |
  * | `GET /firebase/me` | a Firebase ID token |
+ * | `GET /api/orders` | statement `orders:read` (roles of the token's groups and of the user, in PGlite) |
+ * | `/permissions/...` | the admin API of `@cloudauth/permissions` (`permissions:admin`) |
  *
  * @example
  * ```ts
@@ -58,7 +66,10 @@ const USERS = [
  * @throws ConfigError when a provider's options are wrong (at construction, never per request)
  */
 export function createApp<TClaims extends CognitoClaims>(config: AppConfig<TClaims>): Hono {
-  const auth = cloudauth(config.cognito, { realm: REALM })
+  const auth = cloudauth(config.cognito, {
+    realm: REALM,
+    ...(config.permissions === undefined ? {} : { permissions: config.permissions }),
+  })
 
   const app = new Hono()
 
@@ -73,6 +84,7 @@ export function createApp<TClaims extends CognitoClaims>(config: AppConfig<TClai
         '/api/me',
         '/api/user',
         ...(config.firebase === undefined ? [] : ['/firebase/me']),
+        ...(config.permissions === undefined ? [] : ['/api/orders', '/permissions/roles']),
       ],
     }),
   )
@@ -101,6 +113,14 @@ export function createApp<TClaims extends CognitoClaims>(config: AppConfig<TClai
     const { id, username, groups, provider } = c.get('user')
     return c.json({ id, username, groups, provider })
   })
+
+  if (config.permissions !== undefined) {
+    // Statements from roles, not from the token: an admin grants them through /permissions.
+    app.use('/permissions/*', auth.mount(config.permissions.admin({ pipeline: auth.pipeline })))
+    app.get('/api/orders', auth.permission(['orders:read']), (c) =>
+      c.json({ orders: [{ id: 'o-1', total: 42 }], principal: c.get('principal').id }),
+    )
+  }
 
   if (config.firebase !== undefined) {
     // A second instance: its own verifier, JWKS cache and claim types, side by side with Cognito's.

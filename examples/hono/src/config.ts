@@ -7,11 +7,11 @@ import type { AppConfig } from './app.js'
 export type Env = Readonly<Record<string, string | undefined>>
 
 /**
- * The Cognito app client of the offline setup. Not the dev issuer's default: Cognito client ids
- * are letters, digits, `_` and `+`, and `cognito()` refuses anything else (the dev default has
- * hyphens), so the example mints its tokens for this one.
+ * The Cognito app client of the offline setup: the dev issuer's default (`DEV_DEFAULTS.clientId`,
+ * letters and digits as Cognito's are), so `cloudauth-dev token --shape cognito` and
+ * `POST /token` without a `clientId` mint tokens this app accepts.
  */
-export const OFFLINE_CLIENT_ID = 'cloudauthexample1'
+export const OFFLINE_CLIENT_ID = DEV_DEFAULTS.clientId
 
 /**
  * The app's configuration against a local dev issuer: the same providers as in production, only

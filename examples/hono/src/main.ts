@@ -8,8 +8,9 @@
  */
 import { ConfigError } from '@cloudauth/core'
 import { createApp } from './app.js'
-import { configFromEnv, OFFLINE_CLIENT_ID } from './config.js'
+import { configFromEnv } from './config.js'
 import { listen } from './listen.js'
+import { startPermissions } from './permissions.js'
 import { startOffline } from './offline.js'
 
 function portFrom(value: string | undefined): number {
@@ -24,12 +25,26 @@ async function main(): Promise<() => Promise<void>> {
   const port = portFrom(process.env['PORT'])
   const config = configFromEnv(process.env)
   if (config !== undefined) {
-    const app = await listen(createApp(config), port)
+    // Roles in PGlite, seeded on start (see permissions.ts): /api/orders and /permissions.
+    const permissions = await startPermissions()
+    const app = await listen(createApp({ ...config, permissions: permissions.perms }), port)
     console.log(`Hono example on ${app.url}, verifying tokens of your Cognito user pool.`)
     console.log(`  curl -i ${app.url}/api/users -H "Authorization: Bearer $ACCESS_TOKEN"`)
-    return () => app.close()
+    return async () => {
+      await app.close()
+      await permissions.close()
+    }
   }
-  const example = await startOffline({ port })
+  // Offline is for development: the verifiers' development log says, on stderr, why each refused
+  // token was refused (in terms of this configuration, never the token's values).
+  const example = await startOffline({
+    port,
+    adjust: (config) => ({
+      ...config,
+      cognito: { ...config.cognito, devLog: true },
+      ...(config.firebase === undefined ? {} : { firebase: { ...config.firebase, devLog: true } }),
+    }),
+  })
   const { url } = example.app
   console.log(
     `Hono example on ${url}, offline: tokens from the dev issuer on ${example.issuer.url}.`,
@@ -38,10 +53,15 @@ async function main(): Promise<() => Promise<void>> {
   console.log(`  curl -i ${url}/api/users`)
   console.log(`  curl -i ${url}/api/users -H 'Authorization: Bearer ${example.token()}'`)
   console.log(`  curl -i ${url}/firebase/me -H 'Authorization: Bearer ${example.firebaseToken()}'`)
-  console.log('More tokens, with the scopes, groups and claims you choose:')
+  console.log(
+    'More tokens, with the scopes, groups and claims you choose (jq reads the token out):',
+  )
   console.log(
     `  curl -s -X POST ${example.issuer.url}/token -H 'Content-Type: application/json' ` +
-      `-d '{"shape":"cognito","clientId":"${OFFLINE_CLIENT_ID}","scopes":["read:users"],"groups":["admin"]}'`,
+      `-d '{"shape":"cognito","scopes":["read:users"],"groups":["admin"]}' | jq -r .token`,
+  )
+  console.log(
+    `  npx cloudauth-dev token --issuer-url ${example.issuer.url} --shape cognito --scope read:users --group admin`,
   )
   console.log('Ctrl-C stops.')
   return () => example.close()

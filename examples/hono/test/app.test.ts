@@ -176,3 +176,35 @@ describe('example-hono: configuration from the environment', () => {
     )
   })
 })
+
+describe('example-hono: permissions (roles in PGlite, seeded on start)', () => {
+  it('GET /api/orders: 403 without orders:read, 200 for the admin group, 401 without a token', async () => {
+    expect((await get('/api/orders')).status).toBe(401)
+    const staff = await get('/api/orders', cognitoToken({ subject: 'user-7', groups: ['staff'] }))
+    expect(staff.status).toBe(403)
+    expect(staff.body?.['error']).toBe('insufficient_scope')
+    expect(staff.challenge).toMatch(/^Bearer realm="example-hono", error="insufficient_scope"/)
+    const admin = await get('/api/orders', cognitoToken({ subject: 'root', groups: ['admin'] }))
+    expect(admin).toMatchObject({ status: 200, body: { principal: 'root' } })
+  })
+
+  it('a 403, an admin grant through /permissions, then a 200', async () => {
+    const user = cognitoToken({ subject: 'user-8', groups: ['staff'] })
+    expect((await get('/api/orders', user)).status).toBe(403)
+    const grant = await fetch(`${example.app.url}/permissions/users/user-8/roles/orders-reader`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${cognitoToken({ subject: 'root', groups: ['admin'] })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({}),
+    })
+    expect(grant.status).toBe(200)
+    expect((await get('/api/orders', user)).status).toBe(200)
+    // a caller without permissions:admin cannot grant
+    const refused = await fetch(`${example.app.url}/permissions/roles`, {
+      headers: { authorization: `Bearer ${user}` },
+    })
+    expect(refused.status).toBe(403)
+  })
+})

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
@@ -42,6 +43,14 @@ describe('pnpm demo --once', () => {
     const cold = run.results[13]!
     expect(cold.retryAfter).toMatch(/^\d+$/)
     expect(run.results[12]!.notes.join(' ')).toContain('key refresh failed')
+    // The verifiers' development log says why a refused token was refused, under its row.
+    const notes = (title: string) =>
+      run.results.find((result) => result.step.title === title)!.notes.join(' ')
+    expect(notes('expired token')).toContain('dev log: token refused (token_expired)')
+    expect(notes('wrong audience')).toContain(
+      'dev log: token refused (invalid_audience): for issuer',
+    )
+    expect(notes('valid token with the scope')).not.toContain('dev log')
     expect(output).toContain('All 16 answers were the expected ones.')
     // Not a terminal and colour off: plain text only.
     expect(output).not.toContain('\u001b[')
@@ -52,7 +61,7 @@ describe('pnpm demo --once', () => {
     delete env['FORCE_COLOR']
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'scripts/demo.ts', '--once'],
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts', '--once'],
       { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let stdout = ''
@@ -65,6 +74,80 @@ describe('pnpm demo --once', () => {
     expect(stdout).not.toContain('Serving until Ctrl-C')
   })
 })
+
+describe('pnpm demo (serving)', () => {
+  it('--port puts the issuer and the apps on known ports; the curl lines say how to mint', async () => {
+    const port = await freePort()
+    let output = ''
+    const run = await runDemo({ color: false, port, out: { write: (text) => (output += text) } })
+    try {
+      expect(run.mismatches).toEqual([])
+      expect(output).toContain(
+        `HONO=http://127.0.0.1:${port + 1} EXPRESS=http://127.0.0.1:${port + 2} ISSUER=http://127.0.0.1:${port}`,
+      )
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200)
+      expect((await fetch(`http://127.0.0.1:${port + 1}/`)).status).toBe(200)
+      // Every POST /token line reads the token out with jq; the expired one says so.
+      const posts = output.split('\n').filter((line) => line.includes('-X POST'))
+      expect(posts.length).toBeGreaterThan(1)
+      for (const line of posts) expect(line).toMatch(/\| jq -r \.token\)$/)
+      expect(output).toMatch(/# An expired token \(expiresIn -60: it expired a minute ago\)/)
+      // The proxy that simulates the outage is the demo's machinery, not something to read about.
+      expect(output).not.toMatch(/gate|proxy/i)
+    } finally {
+      await run.close()
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow()
+  })
+
+  it('Ctrl-C stops it with status 0 and nothing on stderr', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts'],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        if (stdout.includes('Serving until Ctrl-C')) resolve()
+      })
+      child.on('close', () => resolve())
+    })
+    child.kill('SIGINT')
+    expect({ code: await closed, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain('Stopped.')
+  })
+
+  it('refuses a bad --port with a usage message (status 2)', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@cloudauth/source', '--import', 'tsx', 'scripts/demo.ts', '--port', 'soon'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(code).toBe(2)
+    expect(stderr).toContain('--port must be a number')
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
 
 describe('the demo helpers', () => {
   it('check() reports each way an answer can differ', () => {

@@ -1,12 +1,15 @@
+import { AuthError, ConfigError, defineProvider, parseClaims } from '@cloudauth/core'
 import {
-  AuthError,
-  ConfigError,
+  ConfigProblems,
+  checkLifetime,
   claimNames,
-  defineProvider,
-  parseClaims,
   pickTuning,
+  requireUserId,
+  tokenLifetime,
+  unknownOptions,
   userFromClaims,
-} from '@cloudauth/core'
+  userIdClaim,
+} from '@cloudauth/core/provider'
 import type {
   Algorithm,
   ClaimsCheck,
@@ -40,10 +43,17 @@ export interface Auth0CommonOptions<TClaims extends JwtClaims> extends VerifierT
   readonly jwksUri?: string
   /** Accepted algorithms. Default `['RS256']` (Auth0's default); add `'PS256'` if the tenant signs with it. */
   readonly algorithms?: readonly Algorithm[]
-  /** Claims that hold scopes. Default `['scope', 'permissions']`; `[]` for none. */
-  readonly scopeClaim?: string | readonly string[]
-  /** Claims that hold groups, for example a namespaced roles claim. Default none. */
-  readonly groupClaim?: string | readonly string[]
+  /** Claims that hold scopes (a name or a list). Default `['scope', 'permissions']`; `[]` for none. */
+  readonly scopeClaims?: string | readonly string[]
+  /** Claims that hold groups (a name or a list), for example a namespaced roles claim. Default none. */
+  readonly groupClaims?: string | readonly string[]
+  /** The claim that holds the user's id (`user.id`), required in every token. Default `'sub'`. */
+  readonly userId?: string
+  /**
+   * The longest lifetime (`exp - iat`, seconds) accepted; longer is `invalid_claims`. Default
+   * 2,592,000 (30 days, the longest Auth0 issues); `null` switches the ceiling off.
+   */
+  readonly maxTokenLifetime?: number | null
   /** An extra check, run after the provider's own. Throw an `AuthError` to reject. */
   readonly validate?: ClaimsCheck
 }
@@ -78,24 +88,31 @@ const DEFAULT_SCOPE_CLAIMS = ['scope', 'permissions'] as const
 const ACCESS_TYP = ['JWT', 'at+jwt', 'application/at+jwt', null] as const
 // An `at+jwt` token is an access token and must never pass as an ID token (RFC 9068 §4).
 const ID_TYP = ['JWT', null] as const
+/** Auth0's longest token lifetime: 2,592,000 s (30 days), for access and ID tokens alike. */
+const MAX_LIFETIME = 2_592_000
 
-function need(option: string, problem: string | undefined): void {
-  if (problem !== undefined) throw new ConfigError(option, problem)
-}
-
-/**
- * The normalised user: the OpenID Connect standard claims (OIDC Core §5.1), present in ID tokens
- * and in access tokens only through custom claims; Auth0's user name is its `nickname`.
- */
-function auth0User<TClaims extends JwtClaims>(verified: VerifiedToken<TClaims>): User<TClaims> {
-  return userFromClaims(verified, { provider: 'auth0', usernameClaims: ['nickname'] })
-}
+/** Every option `auth0()` knows besides core's tuning options. */
+const OPTIONS = [
+  'domain',
+  'issuer',
+  'jwksUri',
+  'algorithms',
+  'scopeClaims',
+  'groupClaims',
+  'userId',
+  'maxTokenLifetime',
+  'validate',
+  'tokenUse',
+  'audience',
+  'clientId',
+  'nonce',
+] as const
 
 /** RFC 9068 §2.2 `client_id`, or Auth0's `azp`: every one present must be an accepted client. */
 function checkClient(claims: JwtClaims, clientIds: ReadonlySet<string>): void {
   const named = [claims.azp, claims.client_id].filter((value) => value !== undefined)
   if (named.length === 0)
-    throw new AuthError('invalid_claims', 'the token names no client (azp or client_id)')
+    throw new AuthError('invalid_audience', 'the token names no client (azp or client_id)')
   if (named.some((value) => typeof value !== 'string' || !clientIds.has(value)))
     throw new AuthError('invalid_audience', 'the token was issued to a client that is not accepted')
 }
@@ -116,6 +133,31 @@ function checkIdToken(
 }
 
 /**
+ * The provider's claim check: the schema (so the claims type holds at run time), the lifetime
+ * ceiling, the user id claim, then `rules` (client, nonce), then the app's `validate`.
+ * Synchronous as long as the app's check is: a zod schema validates synchronously, so no promise
+ * is added to a cold verify.
+ */
+function auth0Check(
+  schema: typeof auth0AccessClaims | typeof auth0IdClaims,
+  maxLifetime: number | null,
+  userId: string,
+  rules: (claims: JwtClaims) => void,
+  extra: ClaimsCheck | undefined,
+): ClaimsCheck {
+  return (claims, header, context) => {
+    const rest = (): void | Promise<void> => {
+      checkLifetime(claims, maxLifetime, context.now)
+      requireUserId(claims, userId)
+      rules(claims)
+      return extra === undefined ? undefined : extra(claims, header, context)
+    }
+    const parsed = parseClaims({ claims }, schema)
+    return parsed instanceof Promise ? parsed.then(rest) : rest()
+  }
+}
+
+/**
  * An Auth0 tenant as a cloudauth provider: pass it to `createVerifier()` or a binding's
  * `cloudauth()`.
  *
@@ -133,14 +175,21 @@ function checkIdToken(
  * ```ts
  * const api = auth0({ domain: 'acme.eu.auth0.com', audience: 'https://api.acme.com' })
  * const ids = auth0({ domain: 'acme.eu.auth0.com', tokenUse: 'id', clientId: 'Ab12Cd34' })
- * const withRoles = auth0({ domain, audience, groupClaim: 'https://acme.com/roles' })
+ * const withRoles = auth0({ domain, audience, groupClaims: 'https://acme.com/roles' })
+ * const byEmail = auth0({ domain, audience, userId: 'email' }) // user.id from the email claim
  * const local = auth0({ issuer: 'http://127.0.0.1:4000/', audience: 'https://api.acme.com' })
  * ```
- * @throws ConfigError naming the option: `domain` not a bare host, `issuer` not an https (or
- *   loopback http) URL, `audience` or `clientId` missing or empty, `nonce` without `tokenUse: 'id'`,
- *   an unknown `tokenUse`, bad claim names; and any core option error.
- * @returns a provider whose verifier rejects with `invalid_issuer`, `invalid_audience`,
- *   `invalid_header` (`typ`), `invalid_claims` (schema, client, nonce), and core's other codes.
+ * Every token's lifetime (`exp - iat`) is at most `maxTokenLifetime` (30 days by default), and
+ * the `userId` claim (`sub` by default) is a non-empty string.
+ *
+ * @throws ConfigError listing every problem at once (`problems`): `domain` not a bare host,
+ *   `issuer` not an https (or loopback http) URL, `audience` or `clientId` missing or empty,
+ *   `nonce` without `tokenUse: 'id'`, an unknown `tokenUse`, bad claim names, a bad `userId` or
+ *   `maxTokenLifetime`, and any option `auth0()` does not know (with the nearest known name:
+ *   `groupClaim: ... did you mean groupClaims?`); core's tuning options are checked by core.
+ * @returns a provider whose verifier rejects with `invalid_issuer`, `invalid_audience` (another
+ *   API, or another or no client), `invalid_header` (`typ`), `invalid_claims` (schema, nonce,
+ *   lifetime, user id), and core's other codes.
  */
 export function auth0(options: Auth0IdOptions): Provider<Auth0IdClaims>
 export function auth0(options: Auth0AccessOptions): Provider<Auth0AccessClaims>
@@ -150,69 +199,81 @@ export function auth0(
 ): Provider<Auth0AccessClaims> | Provider<Auth0IdClaims> {
   if (typeof options !== 'object' || (options as unknown) === null)
     throw new ConfigError('options', 'must be an object')
+  const problems = new ConfigProblems()
+  unknownOptions(options, OPTIONS, problems, 'auth0()')
   const tokenUse: unknown = options.tokenUse ?? 'access'
   if (tokenUse !== 'access' && tokenUse !== 'id')
-    throw new ConfigError('tokenUse', 'must be "access" or "id"')
+    problems.add('tokenUse', 'must be "access" or "id"')
 
   if (options.issuer === undefined || options.domain !== undefined)
-    need('domain', domainProblem(options.domain))
-  if (options.issuer !== undefined) need('issuer', issuerProblem(options.issuer))
-  const domain = options.domain?.toLowerCase()
+    problems.add('domain', domainProblem(options.domain))
+  if (options.issuer !== undefined) problems.add('issuer', issuerProblem(options.issuer))
+  const domain = typeof options.domain === 'string' ? options.domain.toLowerCase() : undefined
   const issuer = options.issuer ?? `https://${domain ?? ''}/`
-  const jwksUri = options.jwksUri ?? jwksUriOf(issuer)
-  const scopeClaims = claimNames('scopeClaim', options.scopeClaim, DEFAULT_SCOPE_CLAIMS)
-  const groupClaims = claimNames('groupClaim', options.groupClaim, [])
+  const jwksUri = options.jwksUri ?? (typeof issuer === 'string' ? jwksUriOf(issuer) : '')
+  const scopeClaims = claimNames('scopeClaims', options.scopeClaims, DEFAULT_SCOPE_CLAIMS, problems)
+  const groupClaims = claimNames('groupClaims', options.groupClaims, [], problems)
+  const userId = userIdClaim(options.userId, problems)
+  const maxLifetime = tokenLifetime(options.maxTokenLifetime, MAX_LIFETIME, problems)
   const extra = options.validate
   if (extra !== undefined && typeof extra !== 'function')
-    throw new ConfigError('validate', 'must be a function')
+    problems.add('validate', 'must be a function')
 
   const common = {
     provider: 'auth0',
     scopeClaims,
     groupClaims,
     ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+    toUser: <TClaims extends JwtClaims>(verified: VerifiedToken<TClaims>): User<TClaims> =>
+      // The OIDC standard claims (OIDC Core §5.1); Auth0's user name is its `nickname`.
+      userFromClaims(verified, { provider: 'auth0', usernameClaims: ['nickname'], userId }),
   }
 
   if (options.tokenUse === 'id') {
     if (options.audience !== undefined)
-      throw new ConfigError('audience', 'is not used for ID tokens: their aud is the clientId')
+      problems.add('audience', 'is not used for ID tokens: their aud is the clientId')
     if (options.clientId === undefined)
-      throw new ConfigError('clientId', 'is required for ID tokens (their aud is the client id)')
-    need('clientId', listProblem(options.clientId))
+      problems.add('clientId', 'is required for ID tokens (their aud is the client id)')
+    else problems.add('clientId', listProblem(options.clientId))
     const { nonce } = options
     if (nonce !== undefined && (typeof nonce !== 'string' || nonce === ''))
-      throw new ConfigError('nonce', 'must be a non-empty string')
+      problems.add('nonce', 'must be a non-empty string')
+    problems.throwIfAny()
     const clientIds = new Set(toList(options.clientId))
-    const validate: ClaimsCheck = async (claims, header, context) => {
-      // The schema makes the claims type the provider promises true at run time (invalid_claims).
-      await parseClaims({ claims }, auth0IdClaims)
-      checkIdToken(claims, clientIds, nonce)
-      if (extra !== undefined) await extra(claims, header, context)
-    }
+    const validate = auth0Check(
+      auth0IdClaims,
+      maxLifetime,
+      userId,
+      (claims) => checkIdToken(claims, clientIds, nonce),
+      extra,
+    )
     return defineProvider<Auth0IdClaims>({
       ...common,
       ...pickTuning(options),
       issuers: { issuer, jwksUri, audience: [...clientIds], validate },
       typ: ID_TYP,
-      toUser: auth0User,
     })
   }
 
   if (options.nonce !== undefined)
-    throw new ConfigError('nonce', 'applies to ID tokens only (tokenUse: "id")')
-  need('audience', listProblem(options.audience))
-  if (options.clientId !== undefined) need('clientId', listProblem(options.clientId))
+    problems.add('nonce', 'applies to ID tokens only (tokenUse: "id")')
+  problems.add('audience', listProblem(options.audience))
+  if (options.clientId !== undefined) problems.add('clientId', listProblem(options.clientId))
+  problems.throwIfAny()
   const clientIds = options.clientId === undefined ? undefined : new Set(toList(options.clientId))
-  const validate: ClaimsCheck = async (claims, header, context) => {
-    await parseClaims({ claims }, auth0AccessClaims)
-    if (clientIds !== undefined) checkClient(claims, clientIds)
-    if (extra !== undefined) await extra(claims, header, context)
-  }
+  const validate = auth0Check(
+    auth0AccessClaims,
+    maxLifetime,
+    userId,
+    (claims) => {
+      if (clientIds !== undefined) checkClient(claims, clientIds)
+    },
+    extra,
+  )
   return defineProvider<Auth0AccessClaims>({
     ...common,
     ...pickTuning(options),
     issuers: { issuer, jwksUri, audience: toList(options.audience), validate },
     typ: ACCESS_TYP,
-    toUser: auth0User,
   })
 }

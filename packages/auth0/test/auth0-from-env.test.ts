@@ -110,7 +110,7 @@ describe('auth0FromEnv()', () => {
     const verifier = createVerifier(
       auth0FromEnv(
         { AUTH0_DOMAIN: DOMAIN, AUTH0_AUDIENCE: AUDIENCE },
-        { groupClaim: roles, scopeClaim: 'permissions' },
+        { groupClaims: roles, scopeClaims: 'permissions' },
       ),
     )
     const verified = await verifier.verify(

@@ -1,4 +1,5 @@
-import { ConfigProblems, readEnv, type EnvSource, type Provider } from '@cloudauth/core'
+import { type EnvSource, type Provider } from '@cloudauth/core'
+import { ConfigProblems, readEnv } from '@cloudauth/core/provider'
 import {
   cognito,
   type CognitoClaimsFor,
@@ -16,7 +17,10 @@ export type CognitoEnv = EnvSource
 /** What {@link cognitoFromEnv} takes from code rather than from the environment. */
 export type CognitoFromEnvOptions<TTokenUse extends CognitoTokenUse = CognitoTokenUse> =
   CognitoVerifierOptions<TTokenUse> &
-    Pick<CognitoOptions, 'scopeClaim' | 'groupClaim' | 'validate'> & {
+    Pick<
+      CognitoOptions,
+      'scopeClaims' | 'groupClaims' | 'userId' | 'maxTokenLifetime' | 'validate'
+    > & {
       /**
        * The token the code is written for: `'access'`, `'id'`, or `null` for either. Given, it
        * types the provider's claims as `cognito({ tokenUse })` does, and `COGNITO_TOKEN_USE`
@@ -26,6 +30,15 @@ export type CognitoFromEnvOptions<TTokenUse extends CognitoTokenUse = CognitoTok
       readonly tokenUse?: TTokenUse
     }
 
+/** Options the environment gives, and the variable that gives each. */
+const FROM_ENV: Readonly<Record<string, string>> = {
+  userPoolId: 'COGNITO_USER_POOL_ID',
+  clientId: 'COGNITO_CLIENT_ID',
+  region: 'COGNITO_REGION',
+  endpoint: 'COGNITO_ENDPOINT',
+  pools: 'COGNITO_SECONDARY_USER_POOL_ID',
+}
+
 const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
   access: 'access',
   id: 'id',
@@ -33,7 +46,8 @@ const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
 }
 
 /**
- * A Cognito provider configured from environment variables, for twelve-factor deployments:
+ * A Cognito provider configured from environment variables, for twelve-factor deployments. Each
+ * variable is `COGNITO_` and the option's name in upper snake case, as in every provider:
  *
  * | variable | meaning |
  * |---|---|
@@ -41,17 +55,18 @@ const TOKEN_USE: Readonly<Record<string, CognitoTokenUse>> = {
  * | `COGNITO_CLIENT_ID` | required: the app client id, or several separated by commas |
  * | `COGNITO_TOKEN_USE` | `access`, `id` or `any`; required unless `options.tokenUse` is given, and then it must agree |
  * | `COGNITO_REGION` | optional: defaults to the prefix of the pool id |
- * | `COGNITO_ENDPOINT` | optional: an emulator's base URL (cognito-local) |
+ * | `COGNITO_ENDPOINT` | optional: an emulator's or local issuer's base URL (cognito-local, or `cloudauth-dev serve` at `http://127.0.0.1:9400`) |
  * | `COGNITO_SECONDARY_USER_POOL_ID`, `COGNITO_SECONDARY_CLIENT_ID`, `COGNITO_SECONDARY_REGION` | optional: a second pool; pool id and client id go together |
  *
  * Empty values count as unset. Every missing or invalid variable is reported at once, in one
- * `ConfigError` whose `problems` lists them; values are never echoed.
+ * `ConfigError` whose `problems` lists them; values are never echoed. An option the environment
+ * gives (`userPoolId`, `clientId`, `region`, `endpoint`, `pools`) is refused in `options`.
  *
  * @example
  * ```ts
  * const auth = cloudauth(cognitoFromEnv())                    // Provider<CognitoClaims>
  * const api = cognitoFromEnv(process.env, { tokenUse: 'access' }) // Provider<CognitoAccessClaims>
- * const custom = cognitoFromEnv(process.env, { scopeClaim: 'cognito:groups', clockTolerance: 10 })
+ * const custom = cognitoFromEnv(process.env, { scopeClaims: 'cognito:groups', clockTolerance: 10 })
  * ```
  * @throws ConfigError listing every missing or invalid variable (`problems`), including a
  *   `COGNITO_TOKEN_USE` that disagrees with `options.tokenUse`
@@ -62,6 +77,11 @@ export function cognitoFromEnv<const TTokenUse extends CognitoTokenUse = Cognito
 ): Provider<CognitoClaimsFor<TTokenUse>> {
   const vars = readEnv(env)
   const problems = new ConfigProblems()
+  // What the environment gives is not taken from options too (a second source would add a pool).
+  for (const [option, variable] of Object.entries(FROM_ENV)) {
+    if ((options as Record<string, unknown>)[option] !== undefined)
+      problems.add(option, `is read from ${variable}, not from options`)
+  }
 
   const required = options.tokenUse
   const rawTokenUse = vars.text('COGNITO_TOKEN_USE')
@@ -126,6 +146,21 @@ export function cognitoFromEnv<const TTokenUse extends CognitoTokenUse = Cognito
     problems.add(
       'COGNITO_SECONDARY_USER_POOL_ID',
       'names the same user pool as COGNITO_USER_POOL_ID',
+    )
+  }
+  if (problems.size > 0) {
+    // Check the code-side options too, with a stand-in pool for what the environment failed to
+    // give, so that one ConfigError lists every problem.
+    const code = Object.fromEntries(
+      Object.entries(options).filter(([name]) => !Object.hasOwn(FROM_ENV, name)),
+    )
+    problems.collect(() =>
+      cognito({
+        ...(code as CognitoFromEnvOptions),
+        tokenUse: options.tokenUse ?? 'access',
+        userPoolId: 'us-east-1_StandIn1',
+        clientId: 'standin1',
+      }),
     )
   }
   problems.throwIfAny()

@@ -1,14 +1,19 @@
 import {
   ConfigError,
-  ConfigProblems,
-  claimNames,
   defineProvider,
-  pickTuning,
   type ClaimsCheck,
   type IssuerOptions,
   type Provider,
   type VerifierTuning,
 } from '@cloudauth/core'
+import {
+  ConfigProblems,
+  claimNames,
+  pickTuning,
+  tokenLifetime,
+  unknownOptions,
+  userIdClaim,
+} from '@cloudauth/core/provider'
 import type { CognitoAccessClaims } from './cognito-access-claims.js'
 import type { CognitoClaims } from './cognito-claims.js'
 import type { CognitoIdClaims } from './cognito-id-claims.js'
@@ -57,9 +62,19 @@ export interface CognitoCommonOptions<
    */
   readonly tokenUse: TTokenUse
   /** Claim(s) holding scopes. Default `'scope'`. `'cognito:groups'` reproduces fastapi-cloudauth. */
-  readonly scopeClaim?: string | readonly string[]
+  readonly scopeClaims?: string | readonly string[]
   /** Claim(s) holding groups. Default `'cognito:groups'`. */
-  readonly groupClaim?: string | readonly string[]
+  readonly groupClaims?: string | readonly string[]
+  /**
+   * The claim that holds the user's id (`user.id`), required in every token: `'email'` (an ID
+   * token claim) or `'username'` (an access token claim), say. Default `'sub'`.
+   */
+  readonly userId?: string
+  /**
+   * The longest lifetime (`exp - iat`, seconds) accepted; longer is `invalid_claims`. Default
+   * 86,400 (1 day, the longest Cognito issues access and ID tokens for); `null` switches it off.
+   */
+  readonly maxTokenLifetime?: number | null
   /** More user pools (a secondary pool, say), each with its own clients; the token's `iss` picks one. */
   readonly pools?: readonly CognitoPoolOptions[]
   /**
@@ -88,6 +103,22 @@ export type CognitoOptions<TTokenUse extends CognitoTokenUse = CognitoTokenUse> 
     )
 
 const TOKEN_USES: readonly unknown[] = ['access', 'id', null]
+/** Cognito's longest access and ID token lifetime: 86,400 s (1 day). */
+const MAX_LIFETIME = 86_400
+/** The options of one pool, at the top level or in `pools`. */
+const POOL_OPTIONS = ['userPoolId', 'clientId', 'region'] as const
+/** Every option `cognito()` knows besides core's tuning options. */
+const OPTIONS = [
+  ...POOL_OPTIONS,
+  'tokenUse',
+  'scopeClaims',
+  'groupClaims',
+  'userId',
+  'maxTokenLifetime',
+  'pools',
+  'endpoint',
+  'validate',
+] as const
 
 /**
  * A provider for AWS Cognito user pools: pass it to `createVerifier()` or a binding's `cloudauth()`.
@@ -116,10 +147,13 @@ const TOKEN_USES: readonly unknown[] = ['access', 'id', null]
  * })
  * ```
  * @throws ConfigError naming every bad option at once (`userPoolId`, `clientId`, `region`,
- *   `tokenUse`, `endpoint`, `pools[i].*`, `scopeClaim`, `groupClaim`)
+ *   `tokenUse`, `endpoint`, `pools[i].*`, `scopeClaims`, `groupClaims`, `userId`,
+ *   `maxTokenLifetime`), and every option it does not know, with the nearest known name
+ *   (`scopeClaim: is not an option of cognito(); did you mean scopeClaims?`)
  * @returns a provider whose verifier rejects with `AuthError`: `invalid_token_use` (wrong or no
  *   `token_use`), `invalid_audience` (another app client), `invalid_issuer` (another pool),
- *   `invalid_claims` (claims not shaped like a Cognito token), and core's codes
+ *   `invalid_claims` (claims not shaped like a Cognito token, a lifetime over `maxTokenLifetime`,
+ *   no `userId` claim), and core's codes
  *   (`token_expired`, `invalid_signature`, `unknown_key`, `jwks_unavailable`, ...)
  */
 export function cognito<const TTokenUse extends CognitoTokenUse>(
@@ -130,6 +164,7 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
   if (typeof options !== 'object' || (options as unknown) === null) {
     throw new ConfigError('options', 'must be an object')
   }
+  unknownOptions(options, OPTIONS, problems, 'cognito()')
   const tokenUse = options.tokenUse
   if (!TOKEN_USES.includes(tokenUse)) {
     problems.add('tokenUse', "is required: 'access', 'id', or null to accept either")
@@ -155,7 +190,10 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
         const at = `pools[${index}].`
         if (typeof pool !== 'object' || pool === null)
           problems.add(`pools[${index}]`, 'must be an object')
-        else inputs.push({ input: pool as PoolInput, at })
+        else {
+          unknownOptions(pool, POOL_OPTIONS, problems, 'cognito()', at)
+          inputs.push({ input: pool as PoolInput, at })
+        }
       })
     }
   }
@@ -184,8 +222,10 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     pools.push(pool)
   }
 
-  const scopeClaims = claimNames('scopeClaim', options.scopeClaim, ['scope'], problems)
-  const groupClaims = claimNames('groupClaim', options.groupClaim, ['cognito:groups'], problems)
+  const scopeClaims = claimNames('scopeClaims', options.scopeClaims, ['scope'], problems)
+  const groupClaims = claimNames('groupClaims', options.groupClaims, ['cognito:groups'], problems)
+  const userId = userIdClaim(options.userId, problems)
+  const maxLifetime = tokenLifetime(options.maxTokenLifetime, MAX_LIFETIME, problems)
   if (options.validate !== undefined && typeof options.validate !== 'function')
     problems.add('validate', 'must be a function')
   problems.throwIfAny()
@@ -195,7 +235,7 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     jwksUri: pool.jwksUri,
     // Access tokens have no aud: the app client is checked by cognitoCheck (client_id or aud).
     audience: null,
-    validate: cognitoCheck(tokenUse, pool.clients, options.validate),
+    validate: cognitoCheck(tokenUse, pool.clients, { maxLifetime, userId }, options.validate),
   }))
 
   return defineProvider<TClaims>({
@@ -206,6 +246,6 @@ export function cognito<const TTokenUse extends CognitoTokenUse>(
     algorithms: ['RS256'],
     scopeClaims,
     groupClaims,
-    toUser: toCognitoUser<TClaims>,
+    toUser: toCognitoUser<TClaims>(userId),
   })
 }

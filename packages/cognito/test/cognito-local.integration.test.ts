@@ -175,14 +175,14 @@ describe('cognito() against cognito-local', () => {
     expect([...user.groups].sort()).toEqual(['admins', 'readers'])
   })
 
-  it('gives groups as scopes with scopeClaim cognito:groups (fastapi-cloudauth)', async () => {
+  it('gives groups as scopes with scopeClaims cognito:groups (fastapi-cloudauth)', async () => {
     const verifier = createVerifier(
       cognito({
         userPoolId: seed.poolId,
         clientId: seed.clientId,
         tokenUse: 'access',
         endpoint,
-        scopeClaim: 'cognito:groups',
+        scopeClaims: 'cognito:groups',
       }),
     )
     expect([...(await verifier.verify(seed.tokens.access)).scopes].sort()).toEqual([

@@ -111,7 +111,7 @@ describe('cognitoFromEnv()', () => {
         COGNITO_CLIENT_ID: 'c',
         COGNITO_TOKEN_USE: 'access',
       },
-      { scopeClaim: 'cognito:groups', clockTolerance: 10 },
+      { scopeClaims: 'cognito:groups', clockTolerance: 10 },
     )
     expect(provider).toMatchObject({ scopeClaims: ['cognito:groups'], clockTolerance: 10 })
   })

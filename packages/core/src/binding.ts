@@ -3,6 +3,7 @@
  * Applications use a binding (`@cloudauth/hono`, `@cloudauth/express`) instead.
  */
 export { createPipeline } from './binding/create-pipeline.js'
+export { extractToken } from './sources/extract-token.js'
 export type {
   ErrorAnswer,
   PermissionSource,

@@ -1,3 +1,8 @@
+/**
+ * `@cloudauth/core`: what applications use. Helpers for provider authors are on
+ * `@cloudauth/core/provider`, the request pipeline for binding and feature authors on
+ * `@cloudauth/core/binding`.
+ */
 export { AuthError, AUTH_ERROR_INFO, isAuthError } from './errors/auth-error.js'
 export type {
   AuthErrorCode,
@@ -9,11 +14,11 @@ export type {
 export { ConfigError } from './errors/config-error.js'
 export { toErrorResponse, wwwAuthenticate } from './errors/to-error-response.js'
 export type { ErrorResponse, ErrorResponseOptions } from './errors/to-error-response.js'
+export type { EnvSource } from './config/read-env.js'
+export { SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export { createVerifier } from './verify/create-verifier.js'
 export { defineProvider } from './verify/provider.js'
 export type { Provider } from './verify/provider.js'
-export { pickTuning } from './verify/pick-tuning.js'
-export { userFromClaims } from './verify/user-from-claims.js'
 export { logEvents } from './verify/log-events.js'
 export type {
   EventLogEntry,
@@ -21,14 +26,6 @@ export type {
   EventLogLevel,
   LogEventsOptions,
 } from './verify/log-events.js'
-export type { UserFromClaimsOptions } from './verify/user-from-claims.js'
-export { ConfigProblems } from './config/config-problems.js'
-export type { ConfigProblem } from './config/config-problems.js'
-export { readEnv } from './config/read-env.js'
-export type { EnvReader, EnvSource } from './config/read-env.js'
-export { claimNames } from './config/claim-names.js'
-export { insecureUrlProblem } from './config/insecure-url-problem.js'
-export { DEFAULTS, SUPPORTED_ALGORITHMS } from './verify/resolve-options.js'
 export type {
   Algorithm,
   CheckContext,
@@ -51,7 +48,6 @@ export type {
 export { bearer } from './sources/bearer.js'
 export { cookie } from './sources/cookie.js'
 export { header } from './sources/header.js'
-export { extractToken } from './sources/extract-token.js'
 export type { TokenRequest, TokenSource } from './sources/token-source.js'
 export { hasScopes, requireGroups, requireScopes } from './checks/scopes.js'
 export type { MatchMode } from './checks/scopes.js'

@@ -5,7 +5,6 @@ import {
   ConfigError,
   bearer,
   createVerifier,
-  extractToken,
   isAuthError,
   parseClaims,
   requireScopes,
@@ -14,6 +13,7 @@ import {
   type AuthErrorCode,
   type Verifier,
 } from '@cloudauth/core'
+import { extractToken } from '@cloudauth/core/binding'
 import { createPipeline, createRequestView } from '@cloudauth/core/binding'
 import { z } from 'zod'
 import {

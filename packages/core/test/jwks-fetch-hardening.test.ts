@@ -203,6 +203,25 @@ describe('jwks.maxBytes is enforced while the body streams', () => {
     await expect(verifier.verify(mint(key))).resolves.toMatchObject({ issuer: ISSUER })
   })
 
+  it('a Response without a web stream body (node-fetch) is still held to maxBytes', async () => {
+    const like = (text: string) =>
+      ({
+        status: 200,
+        type: 'basic',
+        redirected: false,
+        headers: new Headers(),
+        body: { pipe: () => undefined },
+        text: () => Promise.resolve(text),
+      }) as unknown as Response
+    const json = JSON.stringify(jwksOf(key))
+    const events: VerifierEvent[] = []
+    const small = verifierWith(() => Promise.resolve(like(json)), events, json.length)
+    await expect(small.verify(mint(key))).resolves.toMatchObject({ issuer: ISSUER })
+    const big = verifierWith(() => Promise.resolve(like(json)), events, json.length - 1)
+    await expectCode(big.verify(mint(key)), 'jwks_unavailable')
+    expect(failures(events)).toEqual(['the key set is too large'])
+  })
+
   describe('through msw (a streaming response at the real URL)', () => {
     let produced = 0
     const mock = setupServer(

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ConfigError,
-  DEFAULTS,
   SUPPORTED_ALGORITHMS,
   createVerifier,
   defineProvider,
   type IssuerOptions,
   type VerifierOptions,
 } from '@cloudauth/core'
+import { DEFAULTS } from '@cloudauth/core/provider'
 import {
   AUDIENCE,
   ISSUER,

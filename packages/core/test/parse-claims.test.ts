@@ -12,6 +12,7 @@ import {
   makeKey,
   mint,
   recordEvents,
+  rejectionOf,
   type TestKey,
 } from './helpers.js'
 
@@ -80,14 +81,14 @@ describe('parseClaims with zod 4', () => {
   })
 
   it('fails with invalid_claims (401) naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expect(error.status).toBe(401)
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 
   it('names a missing claim', async () => {
     const error = await expectCode(
-      parseClaims(verified, z.object({ tenant: z.string() })),
+      () => parseClaims(verified, z.object({ tenant: z.string() })),
       'invalid_claims',
     )
     expectPaths(error.description, ['tenant'])
@@ -95,10 +96,11 @@ describe('parseClaims with zod 4', () => {
 
   it('names the root for a failure not tied to a claim', async () => {
     const error = await expectCode(
-      parseClaims(
-        verified,
-        z.object({}).refine(() => false, { message: CANARY }),
-      ),
+      () =>
+        parseClaims(
+          verified,
+          z.object({}).refine(() => false, { message: CANARY }),
+        ),
       'invalid_claims',
     )
     expectPaths(error.description, ['(root)'])
@@ -106,9 +108,11 @@ describe('parseClaims with zod 4', () => {
 
   it('awaits an async schema', async () => {
     const schema = z.object({ sub: z.string().refine(async (sub) => sub.startsWith('user-')) })
-    await expect(parseClaims(verified, schema)).resolves.toEqual({ sub: 'user-1' })
+    const pending = parseClaims(verified, schema)
+    expect(pending).toBeInstanceOf(Promise)
+    await expect(pending).resolves.toEqual({ sub: 'user-1' })
     const error = await expectCode(
-      parseClaims(bad, z.object({ email: z.string().refine(async () => false) })),
+      () => parseClaims(bad, z.object({ email: z.string().refine(async () => false) })),
       'invalid_claims',
     )
     expectPaths(error.description, ['email'])
@@ -117,6 +121,54 @@ describe('parseClaims with zod 4', () => {
   it('does not change the verified claims', async () => {
     await parseClaims(verified, z.object({ level: z.number().transform(String) }))
     expect(verified.claims.level).toBe(3)
+  })
+})
+
+describe('parseClaims with a synchronous schema', () => {
+  const schema = z.object({ sub: z.string(), level: z.number() })
+
+  it('returns the output itself, not a promise', () => {
+    const claims = parseClaims(verified, schema)
+    expect(claims).not.toBeInstanceOf(Promise)
+    expect(claims).toEqual({ sub: 'user-1', level: 3 })
+  })
+
+  it('throws invalid_claims at once, without a rejected promise', () => {
+    let thrown: unknown
+    try {
+      void parseClaims(bad, schema)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ code: 'invalid_claims' })
+    expect((thrown as Error).message).not.toContain(CANARY)
+  })
+
+  it('takes the async path only when validate returns a promise', async () => {
+    let calls = 0
+    const handMade = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) => {
+          calls += 1
+          return Promise.resolve({ value })
+        },
+      },
+    }
+    const out = parseClaims(verified, handMade)
+    expect(out).toBeInstanceOf(Promise)
+    await expect(out).resolves.toBe(verified.claims)
+    const failing = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: () => ({ issues: [{ message: CANARY, path: ['a', { key: 'b' }] }] }),
+      },
+    }
+    const error = await expectCode(() => parseClaims(verified, failing), 'invalid_claims')
+    expectPaths(error.description, ['a.b'])
+    expect(calls).toBe(1)
   })
 })
 
@@ -146,7 +198,7 @@ describe('parseClaims with valibot', () => {
   })
 
   it('fails with invalid_claims naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 })
@@ -169,7 +221,7 @@ describe('parseClaims with arktype', () => {
   })
 
   it('fails with invalid_claims naming the failing paths, never the values', async () => {
-    const error = await expectCode(parseClaims(bad, schema), 'invalid_claims')
+    const error = await expectCode(() => parseClaims(bad, schema), 'invalid_claims')
     expectPaths(error.description, ['email', 'email_verified', 'org.id', 'org.roles.1', 'level'])
   })
 })
@@ -178,8 +230,26 @@ describe('types', () => {
   it('accepts anything with claims, and only a Standard Schema', () => {
     expectTypeOf(parseClaims).parameter(0).toEqualTypeOf<Pick<VerifiedToken, 'claims'>>()
     const literal = () => parseClaims({ claims: {} }, z.object({ a: z.literal(1) }))
-    expectTypeOf(literal).returns.resolves.toEqualTypeOf<{ a: 1 }>()
+    expectTypeOf(literal).returns.toEqualTypeOf<{ a: 1 } | Promise<{ a: 1 }>>()
     // @ts-expect-error: a plain function is not a Standard Schema
-    void parseClaims(verified, (claims: unknown) => claims).catch(() => undefined)
+    expect(() => parseClaims(verified, (claims: unknown) => claims)).toThrow(TypeError)
+  })
+})
+
+describe('keys a token supplies are never echoed', () => {
+  it('writes a key outside the claim-name characters as *, and lists at most five paths', async () => {
+    const verified = {
+      claims: { meta: { '☃<script>': 1, 'x"y': 2, 'https://example.test/tenant': 3 } },
+    }
+    // A synchronous schema throws at once: rejectionOf takes the call as a function.
+    const error = await rejectionOf(() =>
+      parseClaims(verified, z.object({ meta: z.record(z.string(), z.string()) })),
+    )
+    expect((error as Error).message).toBe(
+      'claims failed validation at: meta.*, meta.https://example.test/tenant',
+    )
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, z.string()]))
+    const tooMany = await rejectionOf(() => parseClaims({ claims: {} }, z.object(many)))
+    expect((tooMany as Error).message).toBe('claims failed validation at: k0, k1, k2, k3, k4, ...')
   })
 })

@@ -1,16 +1,23 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import {
   ConfigError,
-  ConfigProblems,
-  claimNames,
-  pickTuning,
-  readEnv,
-  userFromClaims,
   type JwtClaims,
   type User,
   type VerifiedToken,
   type VerifierTuning,
 } from '@cloudauth/core'
+import {
+  ConfigProblems,
+  checkLifetime,
+  claimNames,
+  pickTuning,
+  readEnv,
+  requireUserId,
+  tokenLifetime,
+  unknownOptions,
+  userFromClaims,
+  userIdClaim,
+} from '@cloudauth/core/provider'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -226,5 +233,181 @@ describe('userFromClaims()', () => {
         emailVerified: undefined,
       }).emailVerified,
     ).toBe(true)
+  })
+})
+
+describe('userFromClaims() with userId', () => {
+  const verified = <TClaims extends JwtClaims>(claims: TClaims): VerifiedToken<TClaims> => ({
+    token: 'x.y.z',
+    header: { alg: 'RS256' },
+    claims,
+    issuer: 'https://i/',
+    scopes: [],
+    groups: [],
+  })
+
+  it('takes the id from the configured claim', () => {
+    const claims = { sub: 'u1', email: 'ada@example.com' }
+    expect(userFromClaims(verified(claims), { provider: 'p', userId: 'email' }).id).toBe(
+      'ada@example.com',
+    )
+    expect(userFromClaims(verified(claims), { provider: 'p', userId: 'sub' }).id).toBe('u1')
+    expect(userFromClaims(verified(claims), { provider: 'p' }).id).toBe('u1')
+  })
+
+  it('fails with invalid_claims naming the claim, never its value, when the claim is missing', () => {
+    for (const claims of [{ sub: 'u1' }, { sub: 'u1', email: '' }, { sub: 'u1', email: 42 }]) {
+      let error: unknown
+      try {
+        userFromClaims(verified(claims as JwtClaims), { provider: 'p', userId: 'email' })
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toMatchObject({ code: 'invalid_claims' })
+      expect((error as Error).message).toContain('email')
+      expect((error as Error).message).not.toContain('u1')
+      expect((error as Error).message).not.toContain('42')
+    }
+  })
+})
+
+describe('requireUserId()', () => {
+  it('passes a non-empty string and refuses anything else, naming the claim', () => {
+    expect(() => requireUserId({ sub: 'u1' }, 'sub')).not.toThrow()
+    for (const value of [undefined, '', 7, ['u1'], null]) {
+      expect(() => requireUserId({ custom: value }, 'custom')).toThrow(
+        /the custom claim, which identifies the user \(userId\)/,
+      )
+    }
+  })
+})
+
+describe('userIdClaim()', () => {
+  it("defaults to sub and takes a claim name; anything else is a ConfigError('userId')", () => {
+    expect(userIdClaim(undefined)).toBe('sub')
+    expect(userIdClaim('email')).toBe('email')
+    for (const value of ['', 7, ['email'], null]) {
+      expect(thrown(() => userIdClaim(value)).option).toBe('userId')
+    }
+    const problems = new ConfigProblems()
+    expect(userIdClaim('', problems)).toBe('sub')
+    expect(problems.list).toEqual([
+      { option: 'userId', message: 'must be a claim name, such as sub or email' },
+    ])
+  })
+})
+
+describe('unknownOptions()', () => {
+  it('names each unknown option and the nearest known one, never a value', () => {
+    const problems = new ConfigProblems()
+    unknownOptions(
+      { domain: 'd', groupClaim: 'secret-value', Audience: 'a', clockTolerence: 5, zzzzzz: 1 },
+      ['domain', 'audience', 'groupClaims', 'scopeClaims'],
+      problems,
+      'auth0()',
+    )
+    expect(problems.list).toEqual([
+      { option: 'groupClaim', message: 'is not an option of auth0(); did you mean groupClaims?' },
+      { option: 'Audience', message: 'is not an option of auth0(); did you mean audience?' },
+      {
+        option: 'clockTolerence',
+        message: 'is not an option of auth0(); did you mean clockTolerance?',
+      },
+      { option: 'zzzzzz', message: 'is not an option of auth0()' },
+    ])
+    expect(JSON.stringify(problems.list)).not.toContain('secret-value')
+  })
+
+  it('knows every tuning option, lets undefined through, and prefixes nested names', () => {
+    const problems = new ConfigProblems()
+    unknownOptions(
+      {
+        clockTolerance: 1,
+        maxTokenAge: 2,
+        cache: false,
+        jwks: {},
+        now: Date.now,
+        extra: undefined,
+      },
+      [],
+      problems,
+      'x()',
+    )
+    expect(problems.size).toBe(0)
+    unknownOptions(
+      { userPoolID: 'p' },
+      ['userPoolId', 'clientId'],
+      problems,
+      'cognito()',
+      'pools[1].',
+    )
+    expect(problems.list).toEqual([
+      {
+        option: 'pools[1].userPoolID',
+        message: 'is not an option of cognito(); did you mean userPoolId?',
+      },
+    ])
+  })
+})
+
+describe('tokenLifetime() and checkLifetime()', () => {
+  it('defaults to the ceiling, takes a positive whole number, and switches off only with null', () => {
+    expect(tokenLifetime(undefined, 3600)).toBe(3600)
+    expect(tokenLifetime(60, 3600)).toBe(60)
+    expect(tokenLifetime(null, 3600)).toBeNull()
+    for (const bad of [0, -1, 1.5, Number.NaN, Infinity, '60', false, 2 ** 53]) {
+      expect(thrown(() => tokenLifetime(bad, 3600)).option).toBe('maxTokenLifetime')
+    }
+    const problems = new ConfigProblems()
+    expect(tokenLifetime(false, 3600, problems)).toBe(3600)
+    expect(problems.size).toBe(1)
+  })
+
+  it('refuses exp - iat over the ceiling, or exp - now without iat, and nothing else', () => {
+    const now = 1_700_000_000
+    expect(() => checkLifetime({ iat: now - 10, exp: now - 10 + 3600 }, 3600, now)).not.toThrow()
+    expect(() => checkLifetime({ iat: now - 10, exp: now - 10 + 3601 }, 3600, now)).toThrow(
+      /lives longer \(exp - iat\) than the 3600 s/,
+    )
+    expect(() => checkLifetime({ exp: now + 3600 }, 3600, now)).not.toThrow()
+    expect(() => checkLifetime({ exp: now + 3601 }, 3600, now)).toThrow(/maxTokenLifetime/)
+    expect(() => checkLifetime({ exp: now + 1e12, iat: now }, null, now)).not.toThrow()
+    expect(() => checkLifetime({}, 3600, now)).toThrow(/exp claim is missing/)
+    let error: unknown
+    try {
+      checkLifetime({ iat: 1, exp: now + 60 }, 3600, now)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toMatchObject({ code: 'invalid_claims' })
+    expect((error as Error).message).not.toContain(String(now + 60))
+  })
+})
+
+describe('ConfigProblems.collect()', () => {
+  it("records every problem of another factory's ConfigError, and rethrows anything else", () => {
+    const problems = new ConfigProblems()
+    problems.add('MY_IDP_TENANT', 'is required')
+    problems.collect(() => {
+      const inner = new ConfigProblems()
+      inner.add('groupClaim', 'is not an option of x(); did you mean groupClaims?')
+      inner.add('userId', 'must be a claim name')
+      inner.throwIfAny()
+    })
+    problems.collect(() => {
+      throw new ConfigError('audience', 'is required')
+    })
+    problems.collect(() => 'built')
+    expect(problems.list).toEqual([
+      { option: 'MY_IDP_TENANT', message: 'is required' },
+      { option: 'groupClaim', message: 'is not an option of x(); did you mean groupClaims?' },
+      { option: 'userId', message: 'must be a claim name' },
+      { option: 'audience', message: 'is required' },
+    ])
+    expect(() =>
+      problems.collect(() => {
+        throw new TypeError('a bug')
+      }),
+    ).toThrow(TypeError)
   })
 })

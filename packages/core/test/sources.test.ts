@@ -3,11 +3,11 @@ import {
   ConfigError,
   bearer,
   cookie,
-  extractToken,
   header,
   toErrorResponse,
   type TokenRequest,
 } from '@cloudauth/core'
+import { extractToken } from '@cloudauth/core/binding'
 import { assertNoLeaks, expectCode, recordError, track } from './helpers.js'
 
 afterAll(assertNoLeaks)

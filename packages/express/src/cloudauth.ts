@@ -5,7 +5,6 @@ import {
   type MatchMode,
   type Principal,
   type PrincipalKind,
-  type TokenSource,
   type User,
   type VerifiedToken,
   type Verifier,
@@ -14,10 +13,8 @@ import {
   createPipeline,
   type ClaimOutput,
   type ClaimSchema,
-  type PermissionSource,
   type Pipeline,
   type PipelineOptions,
-  type ServiceAuthenticator,
   type Step,
   type VerifierSource,
 } from '@cloudauth/core/binding'
@@ -64,9 +61,9 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  * cloudauth(provider, { passErrors: true }) // then app.use(authErrorHandler())
  * ```
  */
-export interface CloudAuthOptions<TClaims extends JwtClaims = JwtClaims> {
-  /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
-  readonly tokenFrom?: readonly TokenSource[]
+export interface CloudAuthOptions<
+  TClaims extends JwtClaims = JwtClaims,
+> extends PipelineOptions<TClaims> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response: send a
    * response, or call `next(...)`. Only auth errors come here; an exception from your handlers
@@ -83,14 +80,6 @@ export interface CloudAuthOptions<TClaims extends JwtClaims = JwtClaims> {
    * their own error middleware; mount {@link authErrorHandler} to answer them. Default `false`.
    */
   readonly passErrors?: boolean
-  /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
-  readonly realm?: string
-  /** Decides `permission()` (for example `@cloudauth/permissions`). */
-  readonly permissions?: PermissionSource
-  /** Accepts service credentials in `principal()`, `any()` and `permission()`. */
-  readonly services?: ServiceAuthenticator
-  /** Adds attributes to each principal, once per request; a failure answers 503. */
-  readonly enrich?: PipelineOptions<TClaims>['enrich']
 }
 
 /**
@@ -206,14 +195,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   source: CloudAuthSource<TClaims>,
   options: CloudAuthOptions<TClaims> = {},
 ): CloudAuth<TClaims> {
-  const { onError, passErrors = false, tokenFrom, realm, permissions, services, enrich } = options
-  const pipeline = createPipeline(source, {
-    ...(tokenFrom === undefined ? {} : { tokenFrom }),
-    ...(realm === undefined ? {} : { realm }),
-    ...(permissions === undefined ? {} : { permissions }),
-    ...(services === undefined ? {} : { services }),
-    ...(enrich === undefined ? {} : { enrich }),
-  })
+  const pipeline = createPipeline(source, options)
+  const { onError, passErrors = false } = options
   if (onError !== undefined && typeof onError !== 'function') {
     throw new ConfigError('onError', 'must be a function')
   }
@@ -224,7 +207,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
 
   // The middleware is made once per route, not per request.
   function middleware(step: Step<unknown>, store: Store<TClaims>): RequestHandler {
-    return (req, res, next) => {
+    const handler: RequestHandler = (req, res, next) => {
       const view = requestView(req, res)
       step.run(view).then((result) => {
         if (result.ok) {
@@ -244,6 +227,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
         }
       }, next)
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
   const setAuth: Store<TClaims> = (carrier, _value, token) => {

@@ -2,6 +2,10 @@
  * Emulator mode with hand-made tokens shaped like the Firebase Auth emulator's: header
  * `{"alg":"none"}`, no kid, an empty signature. The msw server has no handlers: emulator mode
  * must fetch nothing (onUnhandledRequest 'error' would fail the test).
+ *
+ * Emulator mode fails closed: besides `emulator: true`, it needs FIREBASE_AUTH_EMULATOR_HOST on
+ * loopback and NODE_ENV exactly development or test. Each test starts from such an environment
+ * (stubbed in beforeEach); the guard's own tests take pieces of it away.
  */
 import {
   afterAll,
@@ -28,6 +32,8 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 let warn: MockInstance<typeof console.warn>
 beforeEach(() => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+  vi.stubEnv('NODE_ENV', 'test')
+  vi.stubEnv('FIREBASE_AUTH_EMULATOR_HOST', '127.0.0.1:9099')
 })
 afterEach(() => {
   vi.restoreAllMocks()
@@ -96,6 +102,113 @@ describe('firebase() emulator mode', () => {
     expect(error).toMatchObject({ option: 'emulator' })
     expect(warn).not.toHaveBeenCalled()
     expect(() => firebase({ projectId: PROJECT })).not.toThrow()
+  })
+
+  it('fails closed: NODE_ENV must be exactly development or test', () => {
+    const refused = [
+      undefined,
+      '',
+      ' ',
+      'production',
+      'Production',
+      'PRODUCTION',
+      'prod',
+      'staging',
+      'dev',
+      'Development',
+      'TEST',
+      ' test',
+      'test ',
+      'testing',
+      'development,production',
+    ]
+    for (const value of refused) {
+      if (value === undefined) vi.stubEnv('NODE_ENV', undefined)
+      else vi.stubEnv('NODE_ENV', value)
+      let error: unknown
+      try {
+        firebase({ projectId: PROJECT, emulator: true })
+      } catch (caught) {
+        error = caught
+      }
+      expect(error, `NODE_ENV=${String(value)}`).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).problems).toEqual([
+        'emulator: needs NODE_ENV=development or NODE_ENV=test (exactly): unsigned tokens are refused anywhere else',
+      ])
+    }
+    for (const value of ['development', 'test']) {
+      vi.stubEnv('NODE_ENV', value)
+      expect(() => firebase({ projectId: PROJECT, emulator: true })).not.toThrow()
+    }
+    expect(warn).toHaveBeenCalledTimes(2)
+  })
+
+  it('fails closed: FIREBASE_AUTH_EMULATOR_HOST must be set, to a loopback host', () => {
+    const refused = [
+      undefined,
+      '',
+      '   ',
+      '0.0.0.0:9099',
+      '10.0.0.7:9099',
+      'firebase:9099',
+      'emulator.internal:9099',
+      'localhost.attacker.example:9099',
+      '127.0.0.1.nip.io:9099',
+      '127.0.0.2:9099',
+      '[::]:9099',
+      '[::ffff:127.0.0.1]:9099',
+      'http://127.0.0.1:9099',
+      '127.0.0.1:9099/path',
+      'user@127.0.0.1:9099',
+      '127.0.0.1:99999',
+      '127.0.0.1:0',
+      ' 127.0.0.1:9099',
+    ]
+    for (const value of refused) {
+      vi.stubEnv('FIREBASE_AUTH_EMULATOR_HOST', value)
+      let error: unknown
+      try {
+        firebase({ projectId: PROJECT, emulator: true })
+      } catch (caught) {
+        error = caught
+      }
+      expect(error, `FIREBASE_AUTH_EMULATOR_HOST=${String(value)}`).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).option).toBe('FIREBASE_AUTH_EMULATOR_HOST')
+      if (value !== undefined && value.trim() !== '')
+        expect((error as ConfigError).message).not.toContain(value.trim())
+    }
+    for (const value of [
+      '127.0.0.1:9099',
+      'localhost:9099',
+      'LOCALHOST:9099',
+      '[::1]:9099',
+      '127.0.0.1',
+    ]) {
+      vi.stubEnv('FIREBASE_AUTH_EMULATOR_HOST', value)
+      expect(() => firebase({ projectId: PROJECT, emulator: true }), value).not.toThrow()
+    }
+  })
+
+  it('lists the environment and option problems together, and builds nothing', () => {
+    vi.stubEnv('NODE_ENV', 'prod')
+    vi.stubEnv('FIREBASE_AUTH_EMULATOR_HOST', 'firebase:9099')
+    let error: unknown
+    try {
+      firebase({ projectId: 'Bad_Project', emulator: true })
+    } catch (caught) {
+      error = caught
+    }
+    expect((error as ConfigError).problems).toHaveLength(3)
+    expect((error as ConfigError).option).toBe('projectId, emulator, FIREBASE_AUTH_EMULATOR_HOST')
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('does not read the emulator variables unless emulator: true is written in code', async () => {
+    vi.stubEnv('NODE_ENV', undefined)
+    vi.stubEnv('FIREBASE_AUTH_EMULATOR_HOST', '127.0.0.1:9099')
+    const verifier = createVerifier(firebase({ projectId: PROJECT }))
+    expect(await outcome(verifier.verify(emulatorToken()))).toBe('unsupported_algorithm')
+    expect(warn).not.toHaveBeenCalled()
   })
 
   it('takes only a boolean', () => {

@@ -3,7 +3,6 @@ import type {
   JwtClaims,
   MatchMode,
   PrincipalKind,
-  TokenSource,
   VerifiedToken,
   Verifier,
 } from '@cloudauth/core'
@@ -12,10 +11,8 @@ import {
   type ClaimOutput,
   type ClaimSchema,
   type ErrorAnswer,
-  type PermissionSource,
   type Pipeline,
   type PipelineOptions,
-  type ServiceAuthenticator,
   type Step,
   type VerifierSource,
 } from '@cloudauth/core/binding'
@@ -49,22 +46,14 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  * cloudauth(provider, { tokenFrom: [bearer(), cookie('access_token')], realm: 'orders' })
  * ```
  */
-export interface CloudAuthOptions<TClaims extends JwtClaims = JwtClaims> {
-  /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
-  readonly tokenFrom?: readonly TokenSource[]
+export interface CloudAuthOptions<
+  TClaims extends JwtClaims = JwtClaims,
+> extends PipelineOptions<TClaims> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response. Only auth
    * errors come here; an exception from your handlers goes to `app.onError` as usual.
    */
   readonly onError?: (error: AuthError, c: Context) => Response | Promise<Response>
-  /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
-  readonly realm?: string
-  /** Decides `permission()` (for example `@cloudauth/permissions`). */
-  readonly permissions?: PermissionSource
-  /** Accepts service credentials in `principal()`, `any()` and `permission()`. */
-  readonly services?: ServiceAuthenticator
-  /** Adds attributes to each principal, once per request; a failure answers 503. */
-  readonly enrich?: PipelineOptions<TClaims>['enrich']
 }
 
 /**
@@ -164,14 +153,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
   source: CloudAuthSource<TClaims>,
   options: CloudAuthOptions<TClaims> = {},
 ): CloudAuth<TClaims> {
-  const { onError, tokenFrom, realm, permissions, services, enrich } = options
-  const pipeline = createPipeline(source, {
-    ...(tokenFrom === undefined ? {} : { tokenFrom }),
-    ...(realm === undefined ? {} : { realm }),
-    ...(permissions === undefined ? {} : { permissions }),
-    ...(services === undefined ? {} : { services }),
-    ...(enrich === undefined ? {} : { enrich }),
-  })
+  const pipeline = createPipeline(source, options)
+  const { onError } = options
   if (onError !== undefined && typeof onError !== 'function') {
     throw new ConfigError('onError', 'must be a function')
   }
@@ -188,7 +171,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
 
   // The middleware is made once per route, not per request.
   function middleware(step: Step<unknown>, store: Store): MiddlewareHandler<Internal> {
-    return async (c, next) => {
+    const handler: MiddlewareHandler<Internal> = async (c, next) => {
       const view = requestView(c)
       const result = await step.run(view)
       if (!result.ok)
@@ -197,6 +180,8 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
       await next()
       return undefined
     }
+    // What the step requires, for OpenAPI (`@cloudauth/openapi` reads it from the routes).
+    return Object.assign(handler, { security: step.security })
   }
 
   const setPrincipal: Store = (c, value, token) => {

@@ -58,3 +58,4 @@ export type {
   StartDevIssuerOptions,
 } from './dev-issuer/start-dev-issuer.js'
 export { DEV_DEFAULTS, DEV_GROUP_CLAIMS } from './dev-issuer/dev-defaults.js'
+export { devProviderSetup, type DevProviderSetup } from './dev-issuer/dev-provider-setup.js'

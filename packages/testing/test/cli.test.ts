@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEV_DEFAULTS, defaultKey, startDevIssuer, type DevIssuer } from '@cloudauth/testing'
+import {
+  DEV_DEFAULTS,
+  defaultKey,
+  devProviderSetup,
+  startDevIssuer,
+  type DevIssuer,
+} from '@cloudauth/testing'
 import { runCli, type CliIo } from '../src/cli.js'
 
 function capture(overrides: Partial<CliIo> = {}) {
@@ -50,7 +56,9 @@ describe('runCli token', () => {
       ],
       run.io,
     )
-    expect(run.err()).toBe('')
+    expect(run.err()).toBe(
+      `cloudauth-dev: cognito access token: iss ${issuer.url}/${DEV_DEFAULTS.userPoolId}, client ${DEV_DEFAULTS.clientId}, expires in 60 s\n`,
+    )
     expect(status).toBe(0)
     const token = run.out().trim()
     expect(run.out()).toBe(`${token}\n`)
@@ -85,6 +93,115 @@ describe('runCli token', () => {
     expect(decodeJwt(body.token).iss).toBe(body.issuer)
   })
 
+  it('takes a negative --expires-in as a number: an expired token', async () => {
+    const run = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url } })
+    const status = await runCli(['token', '--shape', 'cognito', '--expires-in', '-120'], run.io)
+    expect(status).toBe(0)
+    const claims = decodeJwt(run.out().trim())
+    expect(claims.exp! - claims.iat!).toBe(-120)
+    expect(run.err()).toContain('expired 120 s ago')
+  })
+
+  it('--omit leaves claims out, and --email reaches Auth0 access tokens', async () => {
+    const cognito = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url } })
+    expect(
+      await runCli(
+        ['token', '--shape', 'cognito', '--omit', 'username', '--omit', 'scope', '--quiet'],
+        cognito.io,
+      ),
+    ).toBe(0)
+    const claims = decodeJwt(cognito.out().trim())
+    expect(claims).not.toHaveProperty('username')
+    expect(claims).not.toHaveProperty('scope')
+    expect(claims).toHaveProperty('sub')
+    expect(cognito.err()).toBe('')
+
+    const auth0 = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url } })
+    expect(
+      await runCli(['token', '--shape', 'auth0', '--email', 'ada@example.com'], auth0.io),
+    ).toBe(0)
+    expect(decodeJwt(auth0.out().trim())).toMatchObject({ email: 'ada@example.com' })
+    const plain = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url } })
+    expect(await runCli(['token', '--shape', 'auth0'], plain.io)).toBe(0)
+    expect(decodeJwt(plain.out().trim())).not.toHaveProperty('email')
+  })
+
+  it("reads the app's own variables, and finds the issuer through them; options win", async () => {
+    const env = {
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      COGNITO_CLIENT_ID: 'appclient1, appclient2',
+      COGNITO_TOKEN_USE: 'id',
+      COGNITO_ENDPOINT: issuer.url,
+      AUTH0_ISSUER: `${issuer.url}/`,
+      AUTH0_AUDIENCE: 'https://api.acme.test',
+      FIREBASE_PROJECT_ID: 'my-project',
+      FIREBASE_JWKS_URI: issuer.jwksUri('firebase'),
+    }
+    const cognito = capture({ env })
+    expect(await runCli(['token', '--shape', 'cognito'], cognito.io)).toBe(0)
+    expect(decodeJwt(cognito.out().trim())).toMatchObject({
+      iss: `${issuer.url}/eu-west-1_AbCdEf123`,
+      aud: 'appclient1',
+      token_use: 'id',
+    })
+    expect(cognito.err()).toContain(
+      '(from COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_TOKEN_USE)',
+    )
+
+    const auth0 = capture({ env })
+    expect(await runCli(['token', '--shape', 'auth0'], auth0.io)).toBe(0)
+    expect(decodeJwt(auth0.out().trim()).aud).toEqual([
+      'https://api.acme.test',
+      `${issuer.url}/userinfo`,
+    ])
+    expect(auth0.err()).toContain('aud https://api.acme.test')
+
+    const firebase = capture({ env })
+    expect(
+      await runCli(['token', '--shape', 'firebase', '--project-id', 'other-project'], firebase.io),
+    ).toBe(0)
+    expect(decodeJwt(firebase.out().trim()).aud).toBe('other-project')
+
+    // A real IdP's URL in the app's variables is not where dev tokens come from.
+    const fetched: string[] = []
+    const real = capture({
+      env: { ...env, COGNITO_ENDPOINT: 'https://cognito-idp.eu-west-1.amazonaws.com' },
+      fetch: (input) => {
+        fetched.push(
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+        )
+        return Promise.reject(new Error('down'))
+      },
+    })
+    expect(await runCli(['token', '--shape', 'cognito'], real.io)).toBe(1)
+    expect(fetched).toEqual([`http://127.0.0.1:${DEV_DEFAULTS.port}/token`])
+  })
+
+  it('says which variable to set when the app in this shell trusts the real IdP', async () => {
+    const hints = async (env: Record<string, string>, shape: string) => {
+      const run = capture({ env: { CLOUDAUTH_DEV_URL: issuer.url, ...env } })
+      expect(await runCli(['token', '--shape', shape], run.io)).toBe(0)
+      return run.err()
+    }
+    expect(await hints({ COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123' }, 'cognito')).toContain(
+      `note: COGNITO_USER_POOL_ID is set without a local COGNITO_ENDPOINT: the app trusts AWS's issuer, not this token's; set COGNITO_ENDPOINT=${issuer.url}\n`,
+    )
+    expect(await hints({ AUTH0_DOMAIN: 'acme.eu.auth0.com' }, 'auth0')).toContain(
+      `set AUTH0_ISSUER=${issuer.url}/\n`,
+    )
+    expect(await hints({ FIREBASE_PROJECT_ID: 'my-project' }, 'firebase')).toContain(
+      `set FIREBASE_JWKS_URI=${issuer.url}/firebase/jwks.json\n`,
+    )
+    // Pointed at the dev issuer, or not configured at all: nothing to say.
+    for (const [env, shape] of [
+      [devProviderSetup(issuer.url).cognito.env, 'cognito'],
+      [devProviderSetup(issuer.url).auth0.env, 'auth0'],
+      [{}, 'firebase'],
+    ] as const) {
+      expect(await hints(env, shape)).not.toContain('note:')
+    }
+  })
+
   it('reports what the issuer refused, with status 1', async () => {
     const run = capture()
     const status = await runCli(
@@ -116,6 +233,8 @@ describe('runCli token', () => {
     [['token', '--shape', 'cognito', '--claim', 'novalue'], /KEY=VALUE/],
     [['token', '--shape', 'cognito', '--expires-in', 'soon'], /--expires-in/],
     [['token', '--shape', 'cognito', '--bogus'], /bogus/],
+    [['token', '--shape', 'okta'], /--shape must be/],
+    [['token', '--shape', 'cognito', '--expires-in', '--scope'], /--expires-in/],
     [['serve', '--port', 'x'], /--port/],
     [['serve', '--alg', 'HS256'], /--alg/],
     [['nope'], /unknown command/],
@@ -152,7 +271,20 @@ describe('runCli serve', () => {
     const done = runCli(['serve', '--port', '0'], run.io)
     const base = await url
     expect(run.out()).toContain(`cloudauth-dev issuer listening on ${base}`)
-    expect(run.out()).toContain(`${base}/${DEV_DEFAULTS.userPoolId}/.well-known/jwks.json`)
+    expect(run.out()).toContain(`${base}/{userPoolId}/.well-known/jwks.json`)
+    // For each provider, the app's variables and the code that point it here.
+    for (const { env, code } of Object.values(devProviderSetup(base))) {
+      const exports = Object.entries(env).map(([name, value]) => `${name}=${value}`)
+      expect(run.out()).toContain(`export ${exports.join(' ')}`)
+      expect(run.out()).toContain(code)
+    }
+    expect(run.out()).toContain(`COGNITO_ENDPOINT=${base}\n`)
+    expect(run.out()).toContain(`AUTH0_ISSUER=${base}/ `)
+    expect(run.out()).toContain(`FIREBASE_JWKS_URI=${base}/firebase/jwks.json`)
+    expect(run.out()).toContain('| jq -r .token')
+    expect(run.out()).toContain(
+      `cloudauth-dev token --shape auth0 --scope read:users --issuer-url ${base}\n`,
+    )
     expect((await fetch(`${base}/health`)).status).toBe(200)
     stop()
     expect(await done).toBe(0)
@@ -214,5 +346,29 @@ describe('bin/cloudauth-dev.mjs', () => {
     } finally {
       server.kill('SIGKILL')
     }
+  })
+
+  it('fails inside $(...) with a non-zero status, nothing on stdout and the reason on stderr', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+        let out = ''
+        let err = ''
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+        child.on('close', (code) => resolve({ code, out, err }))
+      })
+    const usage = await run(['token', '--shape', 'cognito', '--expires-in', 'soon'])
+    expect(usage.code).toBe(2)
+    expect(usage.out).toBe('')
+    expect(usage.err).toMatch(/^cloudauth-dev: --expires-in must be a whole number/)
+    const stopped = await startDevIssuer({ keys: [defaultKey()] })
+    await stopped.stop()
+    const down = await run(['token', '--shape', 'cognito', '--issuer-url', stopped.url])
+    expect(down).toEqual({
+      code: 1,
+      out: '',
+      err: `cloudauth-dev: no dev issuer answers at ${stopped.url}; start one with: cloudauth-dev serve\n`,
+    })
   })
 })

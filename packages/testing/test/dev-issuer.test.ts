@@ -294,3 +294,35 @@ describe('startDevIssuer', () => {
     }
   })
 })
+
+describe('POST /token omit', () => {
+  it('leaves the named claims out, and refuses an omit that is not a list of strings', async () => {
+    const issuer = await startDevIssuer()
+    try {
+      const post = (body: unknown) =>
+        fetch(`${issuer.url}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      const answer = await post({ shape: 'auth0', email: 'a@b.c', omit: ['azp', 'scope'] })
+      expect(answer.status).toBe(200)
+      const { token } = (await answer.json()) as { token: string }
+      const claims = decodeJwt(token)
+      expect(claims).not.toHaveProperty('azp')
+      expect(claims).not.toHaveProperty('scope')
+      expect(claims).toMatchObject({ email: 'a@b.c', iss: `${issuer.url}/` })
+      const bad = await post({ shape: 'auth0', omit: 'azp' })
+      expect(bad.status).toBe(400)
+      expect(await bad.json()).toEqual({
+        error: 'invalid_request',
+        error_description: 'omit must be an array of strings',
+      })
+      expect(decodeJwt(issuer.mint({ shape: 'cognito', omit: ['username'] }))).not.toHaveProperty(
+        'username',
+      )
+    } finally {
+      await issuer.stop()
+    }
+  })
+})

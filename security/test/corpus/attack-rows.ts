@@ -1114,7 +1114,7 @@ export function acceptedRows(): readonly AcceptedRow[] {
     {
       id: 'exp-far-future',
       title: 'exp 100 years ahead, signed by the issuer',
-      rule: 'core does not cap token lifetime; cap it with validate if needed',
+      rule: 'core does not cap token lifetime (the providers do: maxTokenLifetime); cap it with validate if needed',
       build: (t) => mint(t, { claims: { exp: now() + 100 * 365 * 86_400 } }),
     },
     {

@@ -1,4 +1,5 @@
-import { createVerifier, DEFAULTS, type PublicJwk } from '@cloudauth/core'
+import { createVerifier, type PublicJwk } from '@cloudauth/core'
+import { DEFAULTS } from '@cloudauth/core/provider'
 import { createJwksEndpoint, defaultKey, jwksOf } from '@cloudauth/testing'
 import type { Target } from './target.js'
 

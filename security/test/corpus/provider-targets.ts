@@ -2,12 +2,12 @@ import { auth0 } from '@cloudauth/auth0'
 import { cognito } from '@cloudauth/cognito'
 import {
   createVerifier,
-  DEFAULTS,
   type JwtClaims,
   type Provider,
   type Verifier,
   type VerifierOptions,
 } from '@cloudauth/core'
+import { DEFAULTS } from '@cloudauth/core/provider'
 import { firebase } from '@cloudauth/firebase'
 import {
   auth0Preset,
@@ -61,6 +61,31 @@ function build<TClaims extends JwtClaims>(
   overrides: Partial<VerifierOptions>,
 ): Verifier {
   return createVerifier({ ...(provider as unknown as Provider), ...overrides })
+}
+
+/**
+ * Each provider's lifetime ceiling (`maxTokenLifetime`, on by default): the accepted row
+ * `exp-far-future` (core has no ceiling) is refused by every provider.
+ */
+const FAR_FUTURE = { 'exp-far-future': 'invalid_claims' } as const
+
+/** Tokens one second over a provider's lifetime ceiling, still unexpired, with and without iat. */
+function lifetimeRows(ceiling: number): AttackRow[] {
+  const now = () => Math.floor(Date.now() / 1000)
+  return [
+    own(
+      'lifetime-over-ceiling',
+      `exp - iat one second over the provider's ${ceiling} s ceiling`,
+      'invalid_claims',
+      (t) => mint(t, { claims: { iat: now() - 60, exp: now() - 60 + ceiling + 1 } }),
+    ),
+    own(
+      'lifetime-over-ceiling-no-iat',
+      `no iat, exp more than ${ceiling} s ahead`,
+      'invalid_claims',
+      (t) => mint(t, { claims: { iat: undefined, exp: now() + ceiling + 60 } }),
+    ),
+  ]
 }
 
 /** A row that only one target runs. */
@@ -157,7 +182,9 @@ export function cognitoTargets(): readonly Target[] {
     audience: { claim: 'client_id', value: COGNITO_CLIENT },
     verifier: (overrides = {}) => build(provider('access'), overrides),
     claims: accessClaims,
+    refuses: FAR_FUTURE,
     extraRows: [
+      ...lifetimeRows(86_400),
       own(
         'cognito-id-token-as-access',
         'a Cognito ID token where an access token is expected',
@@ -174,8 +201,9 @@ export function cognitoTargets(): readonly Target[] {
     verifier: (overrides = {}) => build(provider('id'), overrides),
     claims: idClaims,
     // Cognito ID tokens carry one client in a string aud; an array is not a Cognito token.
-    refuses: { 'aud-array-with-right-value': 'invalid_audience' },
+    refuses: { 'aud-array-with-right-value': 'invalid_audience', ...FAR_FUTURE },
     extraRows: [
+      ...lifetimeRows(86_400),
       own(
         'cognito-access-token-as-id',
         'a Cognito access token where an ID token is expected',
@@ -224,7 +252,9 @@ export function auth0Target(): Target {
       ),
     claims,
     header,
+    refuses: FAR_FUTURE,
     extraRows: [
+      ...lifetimeRows(2_592_000),
       own(
         'auth0-other-tenant-same-key',
         'a token of another tenant for the same API, signed by the right key',
@@ -269,7 +299,7 @@ export function firebaseTargets(): readonly Target[] {
     handlers: project.handlers,
     header,
     // Firebase tokens carry the project in a string aud (firebase-admin requires it too).
-    refuses: { 'aud-array-with-right-value': 'invalid_claims' as const },
+    refuses: { 'aud-array-with-right-value': 'invalid_claims' as const, ...FAR_FUTURE },
   }
   const rules = (
     claims: (o?: JsonObject) => Record<string, unknown>,
@@ -309,6 +339,7 @@ export function firebaseTargets(): readonly Target[] {
     claims: idClaims,
     extraRows: [
       ...rules(idClaims, key),
+      ...lifetimeRows(3_600),
       own(
         'firebase-session-cookie-as-id-token',
         'a session cookie where an ID token is expected',
@@ -329,6 +360,7 @@ export function firebaseTargets(): readonly Target[] {
     claims: cookieClaims,
     extraRows: [
       ...rules(cookieClaims, cookieKey).filter((row) => row.id !== 'firebase-emulator-token'),
+      ...lifetimeRows(1_209_600),
       own(
         'firebase-id-token-as-session-cookie',
         'an ID token where a session cookie is expected',

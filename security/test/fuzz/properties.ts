@@ -3,7 +3,6 @@ import {
   AuthError,
   bearer,
   cookie,
-  extractToken,
   hasScopes,
   header,
   isAuthError,
@@ -13,6 +12,7 @@ import {
   type MatchMode,
   type VerifiedToken,
 } from '@cloudauth/core'
+import { extractToken } from '@cloudauth/core/binding'
 import { b64url } from '@cloudauth/testing'
 import type { FuzzContext } from './fuzz-context.js'
 import { applyMutation, mutationArbitrary } from './mutations.js'

@@ -1,4 +1,4 @@
-import { insecureUrlProblem } from '@cloudauth/core'
+import { insecureUrlProblem } from '@cloudauth/core/provider'
 /**
  * Configuration rules shared by `auth0()` and `auth0FromEnv()`. Each returns why a value is wrong,
  * or `undefined`, so `auth0FromEnv()` can gather every problem before it throws. Messages never

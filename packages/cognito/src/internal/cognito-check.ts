@@ -1,4 +1,5 @@
 import { AuthError, type ClaimsCheck, type JwtClaims } from '@cloudauth/core'
+import { checkLifetime, requireUserId } from '@cloudauth/core/provider'
 import type { z } from 'zod'
 import { cognitoAccessClaims } from '../cognito-access-claims.js'
 import { cognitoIdClaims } from '../cognito-id-claims.js'
@@ -24,12 +25,15 @@ function failingPaths(error: z.ZodError): string {
  *    (`audience: null`) and this one replaces it: without it any app client of the pool, or a
  *    client credentials client, could call the API.
  * 3. The claims match the token kind's schema (`invalid_claims`), so the claims type holds.
+ * 4. The lifetime `exp - iat` is at most `maxLifetime` (`invalid_claims`), and the claim that
+ *    identifies the user (`userId`) is a non-empty string (`invalid_claims`).
  *
  * Descriptions name the claim, never its value.
  */
 export function cognitoCheck(
   tokenUse: TokenUse,
   clients: readonly string[],
+  rules: { readonly maxLifetime: number | null; readonly userId: string },
   then: ClaimsCheck | undefined,
 ): ClaimsCheck {
   const accepted = new Set(clients)
@@ -63,6 +67,8 @@ export function cognitoCheck(
         `the claims of this Cognito ${use === 'access' ? 'access' : 'ID'} token are not as expected at: ${failingPaths(parsed.error)}`,
       )
 
+    checkLifetime(claims, rules.maxLifetime, context.now)
+    requireUserId(claims, rules.userId)
     return then === undefined ? undefined : then(claims, header, context)
   }
 }

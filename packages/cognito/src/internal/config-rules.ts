@@ -1,4 +1,4 @@
-import { insecureUrlProblem } from '@cloudauth/core'
+import { insecureUrlProblem } from '@cloudauth/core/provider'
 // AWS regions: two-letter area, one or more words, a number (us-east-1, us-gov-west-1, ap-southeast-4).
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 // AWS's own pattern for a user pool id is [\w-]+_[0-9a-zA-Z]+, with the region before the underscore.

@@ -1,4 +1,4 @@
-import type { ConfigProblems } from '@cloudauth/core'
+import type { ConfigProblems } from '@cloudauth/core/provider'
 import { parseClientIds, parsePoolId, regionProblem } from './config-rules.js'
 
 /** One user pool as configured, before checking. */

@@ -8,7 +8,8 @@ interface Node<K, V> {
 }
 
 /**
- * A bounded least-recently-used map, used for verified tokens keyed by the whole token.
+ * A bounded least-recently-used map, used for verified tokens indexed by the tail of each token
+ * (a hit is then confirmed against the whole token: see `cacheKey` in create-verifier.ts).
  *
  * Recency lives in a doubly linked list beside the `Map`, so a hit only relinks two nodes and an
  * eviction deletes one known key. Using the `Map`'s own insertion order instead (delete and set on

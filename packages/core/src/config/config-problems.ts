@@ -30,6 +30,32 @@ export class ConfigProblems {
     if (message !== undefined) this.#problems.push({ option, message })
   }
 
+  /**
+   * Runs `build` (another factory that checks its own options) and records every problem of the
+   * `ConfigError` it throws, so that one error lists them all: a `fromEnv()` function whose
+   * variables failed can still check the code-side options, with stand-ins for the values the
+   * environment did not give. Any other error is rethrown.
+   *
+   * @example
+   * ```ts
+   * if (problems.size > 0) problems.collect(() => myIdp({ ...options, tenant: 'stand-in' }))
+   * problems.throwIfAny()
+   * ```
+   * @throws whatever `build` throws that is not a `ConfigError`
+   */
+  collect(build: () => unknown): void {
+    try {
+      build()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      for (const line of error.problems) {
+        const at = line.indexOf(': ')
+        if (at < 0) this.add(error.option, line)
+        else this.add(line.slice(0, at), line.slice(at + 2))
+      }
+    }
+  }
+
   /** How many problems were recorded. */
   get size(): number {
     return this.#problems.length

@@ -347,8 +347,15 @@ async function readLimited(
   maxBytes: number,
   controller: AbortController,
 ): Promise<string> {
-  const body = response.body
-  if (body === null) return ''
+  const body = response.body as ReadableStream<Uint8Array> | null | undefined
+  if (typeof body?.getReader !== 'function') {
+    // An injected fetch whose Response has no web stream body (node-fetch's is a Node stream):
+    // it buffers the body itself, so the check can only come after.
+    const text = await response.text()
+    if (new TextEncoder().encode(text).byteLength > maxBytes)
+      throw new Error('the key set is too large')
+    return text
+  }
   const reader = body.getReader()
   const chunks: Uint8Array[] = []
   let total = 0

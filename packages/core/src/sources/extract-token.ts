@@ -28,38 +28,43 @@ export function extractToken(
   request: TokenRequest,
   sources: readonly TokenSource[] = DEFAULT_SOURCES,
 ): string | Promise<string> {
-  let token: string | undefined
-  let from: TokenSource | undefined
+  const found = new Found()
   for (let index = 0; index < sources.length; index++) {
     const source = sources[index] as TokenSource
-    const found = source.read(request)
-    if (found instanceof Promise) return finish(request, sources, index, found, token, from)
-    if (found === undefined) continue
-    if (from !== undefined) throw twoPlaces(from, source)
-    token = found
-    from = source
+    const value = source.read(request)
+    if (value instanceof Promise) return finish(request, sources, index, value, found)
+    found.take(source, value)
   }
-  if (token === undefined) throw new AuthError('missing_token', 'no token was sent')
-  return token
+  return found.token()
 }
 
+/** The token found so far, and where. */
+class Found {
+  private value: string | undefined
+  private from: TokenSource | undefined
+
+  take(source: TokenSource, value: string | undefined): void {
+    if (value === undefined) return
+    if (this.from !== undefined) throw twoPlaces(this.from, source)
+    this.value = value
+    this.from = source
+  }
+
+  token(): string {
+    if (this.value === undefined) throw new AuthError('missing_token', 'no token was sent')
+    return this.value
+  }
+}
+
+// Once a source answers with a promise, it and the sources after it are read in order.
 async function finish(
   request: TokenRequest,
   sources: readonly TokenSource[],
   index: number,
   pending: Promise<string | undefined>,
-  token: string | undefined,
-  from: TokenSource | undefined,
+  found: Found,
 ): Promise<string> {
-  let found: string | undefined = await pending
-  for (let i = index; i < sources.length; i++) {
-    const source = sources[i] as TokenSource
-    if (i > index) found = await source.read(request)
-    if (found === undefined) continue
-    if (from !== undefined) throw twoPlaces(from, source)
-    token = found
-    from = source
-  }
-  if (token === undefined) throw new AuthError('missing_token', 'no token was sent')
-  return token
+  found.take(sources[index] as TokenSource, await pending)
+  for (const source of sources.slice(index + 1)) found.take(source, await source.read(request))
+  return found.token()
 }

@@ -14,7 +14,7 @@ const TUNING: Readonly<Record<keyof VerifierTuning, true>> = {
   revalidate: true,
   devLog: true,
 }
-const TUNING_KEYS = Object.keys(TUNING) as readonly (keyof VerifierTuning)[]
+export const TUNING_KEYS = Object.keys(TUNING) as readonly (keyof VerifierTuning)[]
 
 /**
  * The {@link VerifierTuning} options (leeway, limits, caches, hooks, clock) picked out of a

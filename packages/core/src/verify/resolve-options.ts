@@ -26,8 +26,17 @@ export const SUPPORTED_ALGORITHMS: readonly Algorithm[] = [
 ]
 const SUPPORTED = new Set<string>(SUPPORTED_ALGORITHMS)
 
-/** Defaults, documented in the core README. */
-export const DEFAULTS = {
+// Frozen all the way down: DEFAULTS is exported, and an assignment such as
+// `DEFAULTS.clockTolerance = 86400` must not widen every verifier built afterwards.
+function deepFreeze<T extends object>(value: T): T {
+  for (const member of Object.values(value)) {
+    if (typeof member === 'object' && member !== null) deepFreeze(member as object)
+  }
+  return Object.freeze(value)
+}
+
+/** Defaults, documented in the core README. Frozen, nested objects too. */
+export const DEFAULTS = deepFreeze({
   algorithms: ['RS256'] as readonly Algorithm[],
   clockTolerance: 5,
   maxTokenBytes: 8192,
@@ -45,7 +54,7 @@ export const DEFAULTS = {
     retryAfterSeconds: 30,
     maxBytes: 512 * 1024,
   } satisfies JwksSettings,
-} as const
+} as const)
 
 /** One issuer with every option resolved. */
 export interface ResolvedIssuer {

@@ -32,6 +32,12 @@ export interface DevMintOptions {
   readonly groups?: readonly string[]
   /** Merged over the shape's claims last; `undefined` removes one (programmatic use only). */
   readonly claims?: JsonObject
+  /**
+   * Claims to leave out of the token, applied after everything else (`['email']`, `['username']`):
+   * shows what an app answers to a token without a claim its route schema requires. Over HTTP and
+   * from the CLI (`--omit NAME`) too.
+   */
+  readonly omit?: readonly string[]
   /** Lifetime in seconds. Default 3600; negative for an expired token. */
   readonly expiresIn?: number
   /** The current time in seconds. Default: `Date.now()`. */
@@ -40,7 +46,10 @@ export interface DevMintOptions {
   readonly subject?: string
   /** Cognito `username`, Auth0 `nickname`. Default `dev-user`. */
   readonly username?: string
-  /** Default `dev-user@example.com`. */
+  /**
+   * Default `dev-user@example.com`. Auth0 access tokens carry no email by default (as Auth0's do
+   * not); given here, it is added as an `email` claim, as an Auth0 Action adding it would.
+   */
   readonly email?: string
   /** Cognito pool id. Default `DEV_DEFAULTS.userPoolId`. */
   readonly userPoolId?: string

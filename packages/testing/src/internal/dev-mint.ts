@@ -109,6 +109,8 @@ export function mintDevToken(
         throw new TypeError('tokenUse must be access or id for auth0')
       base = tokenUse === 'id' ? auth0IdClaims(input) : auth0AccessClaims(input)
       if (options.groups !== undefined) base[DEV_GROUP_CLAIMS.auth0] = [...options.groups]
+      // Auth0 access tokens hold no profile claims; an Action adds one when the app needs it.
+      if (tokenUse === 'access' && options.email !== undefined) base['email'] = options.email
       header = { alg: context.key.alg, typ: 'JWT', kid: context.key.kid }
       break
     }
@@ -129,7 +131,11 @@ export function mintDevToken(
       break
     }
   }
-  const token = signCompact(context.key, context.key.alg, header, mergeClaims(base, options.claims))
+  const omitted = new Set(options.omit)
+  const claims = Object.fromEntries(
+    Object.entries(mergeClaims(base, options.claims)).filter(([name]) => !omitted.has(name)),
+  )
+  const token = signCompact(context.key, context.key.alg, header, claims)
   return { token, issuer, expiresIn }
 }
 
@@ -160,6 +166,7 @@ export function parseMintRequest(body: unknown): DevMintOptions {
     'scopes',
     'groups',
     'claims',
+    'omit',
     'expiresIn',
     ...STRING_FIELDS,
   ])
@@ -171,7 +178,7 @@ export function parseMintRequest(body: unknown): DevMintOptions {
   if (!SHAPES.includes(shape as DevShape))
     throw new TypeError('shape must be one of cognito, auth0, firebase')
   const options: Record<string, unknown> = { shape }
-  for (const field of ['scopes', 'groups'] as const) {
+  for (const field of ['scopes', 'groups', 'omit'] as const) {
     const value = input[field]
     if (value === undefined) continue
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))

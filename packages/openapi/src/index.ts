@@ -1,0 +1,8 @@
+export { openApiSecurity } from './openapi-security.js'
+export type { OpenApiSecurity, OpenApiSecurityOptions, SecurityScheme } from './openapi-security.js'
+export type { RouteInfo, RouteSecurity, SecurityRequirement } from './route-security.js'
+export { addOpenApiSecurity } from './add-openapi-security.js'
+export type { OpenApiDocument } from './add-openapi-security.js'
+export { expressRoutes } from './express-routes.js'
+export { honoRoutes } from './hono-routes.js'
+export { registerSecuritySchemes, secureRoute } from './secure-route.js'
