@@ -18,6 +18,8 @@ import { pathToFileURL } from 'node:url'
 import { startDevIssuer } from '@cloudauth/testing'
 import { startOffline as startHonoExample } from '../examples/hono/src/offline.js'
 import { OFFLINE_CLIENT_ID } from '../examples/hono/src/config.js'
+import { startLoginExample, type LoginExample } from '../examples/login/src/start.js'
+import { scriptedLogin } from '../examples/login/src/scripted-login.js'
 import {
   startOffline as startExpressExample,
   TENANT_CLAIM,
@@ -182,6 +184,8 @@ export interface Step {
   /** Which token, in short (`none` when there is none). */
   readonly tokenLabel: string
   readonly token?: string
+  /** A `Cookie` header to send, read just before the request (a login session). */
+  readonly cookie?: () => string | undefined
   readonly expect: Expectation
   /** Runs just before the request (take the issuer down, say). */
   readonly before?: () => void | Promise<void>
@@ -247,6 +251,8 @@ async function runStep(step: Step): Promise<StepResult> {
   await step.before?.()
   const headers: Record<string, string> = { accept: 'application/json' }
   if (step.token !== undefined) headers['authorization'] = `Bearer ${step.token}`
+  const cookie = step.cookie?.()
+  if (cookie !== undefined) headers['cookie'] = cookie
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
   const body = await response.text()
   const answer = {
@@ -417,6 +423,8 @@ interface World {
   readonly express: ExpressExample
   /** A second Express app that has served nothing yet: its verifier holds no keys. */
   readonly cold: ExpressExample
+  /** examples/login: logs users in through its own dev issuer's login page. */
+  readonly login: LoginExample
   readonly events: KeyEvents
   readonly devLog: DevLines
   mintCognito(options?: CognitoMint): string
@@ -485,12 +493,15 @@ async function startWorld(port: number | undefined): Promise<World> {
     stops.push(() => express.close())
     const cold = await expressFor('express-cold', 0)
     stops.push(() => cold.close())
+    const login = await startLoginExample()
+    stops.push(() => login.close())
     return {
       issuerUrl: issuer.url,
       gate: opened,
       hono,
       express,
       cold,
+      login,
       events,
       devLog,
       mintCognito: (options = {}) =>
@@ -503,6 +514,31 @@ async function startWorld(port: number | undefined): Promise<World> {
     await close()
     throw error
   }
+}
+
+function loginSteps(world: World): Step[] {
+  const login = { app: 'login', baseUrl: world.login.url }
+  const session: { cookie?: string } = {}
+  return [
+    {
+      ...login,
+      title: 'login example, no session',
+      path: '/api/me',
+      tokenLabel: 'none',
+      expect: { status: 401, challengeError: null },
+    },
+    {
+      ...login,
+      title: "logged in through the issuer's page",
+      path: '/api/me',
+      tokenLabel: 'session cookie (code + PKCE)',
+      before: async () => {
+        session.cookie = await scriptedLogin(world.login.url, 'demo-user')
+      },
+      cookie: () => session.cookie,
+      expect: { status: 200 },
+    },
+  ]
 }
 
 function walkThrough(world: World): Step[] {
@@ -741,8 +777,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
     print(
       `  ${'express (cold)'.padEnd(16)} ${world.cold.app.url}  ${paint.dim('the same app, not used until the issuer is down')}`,
     )
+    print(
+      `  ${'login'.padEnd(16)} ${world.login.url}  ${paint.dim("examples/login: open it in a browser and log in through the dev issuer's page")}`,
+    )
     print()
-    const steps = walkThrough(world)
+    const steps = [...walkThrough(world), ...loginSteps(world)]
     for (const [index, step] of steps.entries()) {
       const mark = world.devLog.mark()
       const answered = await runStep(step)

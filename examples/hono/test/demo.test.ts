@@ -37,10 +37,12 @@ describe('pnpm demo --once', () => {
       'express 200', // RBAC permissions
       'hono 200', // issuer down, keys held
       'express (cold) 503', // issuer down, none held
+      'login 401', // examples/login: no session
+      'login 200', // logged in through the dev issuer's page: the token comes from the session
     ])
-    const cold = run.results.at(-1)!
+    const cold = run.results[13]!
     expect(cold.retryAfter).toMatch(/^\d+$/)
-    expect(run.results.at(-2)!.notes.join(' ')).toContain('key refresh failed')
+    expect(run.results[12]!.notes.join(' ')).toContain('key refresh failed')
     // The verifiers' development log says why a refused token was refused, under its row.
     const notes = (title: string) =>
       run.results.find((result) => result.step.title === title)!.notes.join(' ')
@@ -49,7 +51,7 @@ describe('pnpm demo --once', () => {
       'dev log: token refused (invalid_audience): for issuer',
     )
     expect(notes('valid token with the scope')).not.toContain('dev log')
-    expect(output).toContain('All 14 answers were the expected ones.')
+    expect(output).toContain('All 16 answers were the expected ones.')
     // Not a terminal and colour off: plain text only.
     expect(output).not.toContain('\u001b[')
   })
@@ -68,7 +70,7 @@ describe('pnpm demo --once', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-    expect(stdout).toContain('All 14 answers were the expected ones.')
+    expect(stdout).toContain('All 16 answers were the expected ones.')
     expect(stdout).not.toContain('Serving until Ctrl-C')
   })
 })

@@ -13,6 +13,7 @@ import {
   type DevMintContext,
 } from '../internal/dev-mint.js'
 import { loadOrCreateKeyFile } from '../internal/key-file.js'
+import { createDevLogin, DEV_LOGIN_ROUTES } from '../internal/dev-login.js'
 
 /** The token layouts the dev issuer mints. */
 export type DevShape = 'cognito' | 'auth0' | 'firebase'
@@ -77,6 +78,8 @@ export interface StartDevIssuerOptions {
   readonly keyFile?: string
   /** Algorithm of a generated key. Default `'RS256'`. */
   readonly alg?: Algorithm
+  /** Lifetime of the access and ID tokens its login flow issues, seconds. Default 3600. */
+  readonly loginTokenSeconds?: number
 }
 
 /** A running dev issuer. */
@@ -129,12 +132,27 @@ function discovery(
   issuer: string,
   jwksUri: string,
   keys: readonly TestKey[],
+  login?: { readonly base: string; readonly routes: Readonly<Record<string, string>> },
 ): Record<string, unknown> {
-  // OpenID Connect Discovery 1.0 §3. The dev issuer has no login flow, so no authorization or
-  // token endpoint is advertised; tokens come from POST /token or the CLI.
+  // OpenID Connect Discovery 1.0 §3. The Cognito and Auth0 layouts advertise the login flow
+  // (authorization code with PKCE S256 only); Firebase's has none.
+  const endpoints =
+    login === undefined
+      ? {}
+      : {
+          authorization_endpoint: `${login.base}${login.routes['authorize'] ?? ''}`,
+          token_endpoint: `${login.base}${login.routes['token'] ?? ''}`,
+          userinfo_endpoint: `${login.base}${login.routes['userinfo'] ?? ''}`,
+          revocation_endpoint: `${login.base}${login.routes['revoke'] ?? ''}`,
+          end_session_endpoint: `${login.base}${login.routes['logout'] ?? ''}`,
+          code_challenge_methods_supported: ['S256'],
+          grant_types_supported: ['authorization_code', 'refresh_token'],
+          token_endpoint_auth_methods_supported: ['none', 'client_secret_post'],
+        }
   return {
     issuer,
     jwks_uri: jwksUri,
+    ...endpoints,
     response_types_supported: ['code', 'token'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...new Set(keys.map((key) => key.alg))],
@@ -180,6 +198,12 @@ function readBody(request: IncomingMessage): Promise<string> {
  * - `GET /firebase/jwks.json`, `GET /firebase/publicKeys` (x509 map, session cookies),
  *   `GET /firebase/{projectId}/.well-known/openid-configuration`;
  * - `POST /token` with a JSON {@link DevMintOptions} body -> `{ token, token_type, expires_in, issuer }`;
+ * - a login flow (authorization code with PKCE S256, strict; refresh tokens rotated; userinfo;
+ *   revocation; logout), in Cognito's layout (`/oauth2/authorize` with a one-click login page,
+ *   `/oauth2/token`, `/oauth2/userInfo`, `/oauth2/revoke`, `/logout`; Cognito-shaped tokens of the
+ *   default pool) and in Auth0's (`/authorize`, `/oauth/token`, `/userinfo`, `/oauth/revoke`,
+ *   `/oidc/logout`; issuer `{url}/`), advertised by the discovery documents. Redirect URIs must be
+ *   on a loopback host;
  * - `GET /health`.
  *
  * It only ever binds a loopback address, and `POST /token` also checks the `Host` header and
@@ -214,6 +238,11 @@ export async function startDevIssuer(options: StartDevIssuerOptions = {}): Promi
   const jwks = jwksOf(...keys)
   const x509 = x509MapOf(...keys)
   const subjects = devSubjects()
+  const loginTokenSeconds = options.loginTokenSeconds ?? 3600
+  if (!Number.isInteger(loginTokenSeconds) || loginTokenSeconds < 1) {
+    throw new ConfigError('loginTokenSeconds', 'must be a positive integer')
+  }
+  const devLogin = createDevLogin({ tokenSeconds: loginTokenSeconds })
   // Filled in once the server listens and its port is known.
   const state: { context?: DevMintContext } = {}
 
@@ -230,6 +259,7 @@ export async function startDevIssuer(options: StartDevIssuerOptions = {}): Promi
     const { url } = context
     const path = new URL(request.url ?? '/', 'http://dev.invalid').pathname
     const method = request.method ?? 'GET'
+    if (await devLogin(context, request, response)) return
     if (path === '/token') {
       if (method !== 'POST')
         return send(response, 405, { error: 'method_not_allowed' }, { allow: 'POST' })
@@ -301,7 +331,14 @@ export async function startDevIssuer(options: StartDevIssuerOptions = {}): Promi
       return send(response, 200, jwks, jwksHeaders)
     if (path === '/firebase/publicKeys') return send(response, 200, x509, jwksHeaders)
     if (path === '/.well-known/openid-configuration') {
-      return send(response, 200, discovery(`${url}/`, `${url}/.well-known/jwks.json`, keys))
+      return send(
+        response,
+        200,
+        discovery(`${url}/`, `${url}/.well-known/jwks.json`, keys, {
+          base: url,
+          routes: DEV_LOGIN_ROUTES.auth0,
+        }),
+      )
     }
     const firebase = /^\/firebase\/([^/]+)\/\.well-known\/openid-configuration$/.exec(path)
     if (firebase?.[1] !== undefined) {
@@ -316,7 +353,14 @@ export async function startDevIssuer(options: StartDevIssuerOptions = {}): Promi
     if (cognito?.[1] !== undefined && cognito[1] !== 'firebase') {
       const issuer = `${url}/${cognito[1]}`
       if (cognito[2] === 'jwks.json') return send(response, 200, jwks, jwksHeaders)
-      return send(response, 200, discovery(issuer, `${issuer}/.well-known/jwks.json`, keys))
+      return send(
+        response,
+        200,
+        discovery(issuer, `${issuer}/.well-known/jwks.json`, keys, {
+          base: url,
+          routes: DEV_LOGIN_ROUTES.cognito,
+        }),
+      )
     }
     return send(response, 404, { error: 'not_found' })
   }
