@@ -58,12 +58,12 @@ const projects: TestProjectInlineConfiguration[] = [
       ),
     ],
   }),
+  project('login', 'packages/login'),
   // The examples start PGlite (seconds on a busy machine) for their permissions.
   project('example-hono', 'examples/hono', { hookTimeout: 60_000 }),
   project('example-express', 'examples/express', { hookTimeout: 60_000 }),
-  project('example-services', 'examples/services'),
-  project('login', 'packages/login'),
   project('example-login', 'examples/login'),
+  project('example-services', 'examples/services'),
   // The top README's quick starts, extracted and run over HTTP against the dev issuer.
   project('docs', 'docs', { testTimeout: 20_000, hookTimeout: 45_000 }),
   project('security', 'security'),

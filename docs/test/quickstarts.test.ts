@@ -77,11 +77,15 @@ async function runServer(
       ([key]) => !/^(COGNITO|AUTH0|FIREBASE|CLOUDAUTH)_/.test(key),
     ),
   )
-  const child = spawn(process.execPath, ['--conditions=@cloudauth/source', '--import', 'tsx', file], {
-    cwd: root,
-    env: { ...base, ...env, PORT: String(port), NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cloudauth/source', '--import', 'tsx', file],
+    {
+      cwd: root,
+      env: { ...base, ...env, PORT: String(port), NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

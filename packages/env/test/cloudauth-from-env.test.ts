@@ -109,6 +109,32 @@ describe('cloudauthFromEnv', () => {
     ).toBe('abc.def.ghi')
   })
 
+  it("takes the user's id from the USER_ID claim (smac's USER_ID), in every provider", async () => {
+    const built = cloudauthFromEnv({
+      prefix: P,
+      env: { ...cognitoEnv, [`${P}COGNITO__TOKEN_USE`]: 'id', [`${P}USER_ID`]: 'email' },
+    })
+    expect(built.userId).toBe('email')
+    const verifier = createVerifier(built.source)
+    const verified = await verifier.verify(primary.idToken({ email: 'ada@example.com' }))
+    expect(verifier.user(verified).id).toBe('ada@example.com')
+    await expect(verifier.verify(primary.idToken({ email: undefined }))).rejects.toMatchObject({
+      code: 'invalid_claims',
+    })
+    const auth0Built = cloudauthFromEnv({
+      prefix: P,
+      env: {
+        [`${P}PROVIDER`]: 'auth0',
+        [`${P}USER_ID`]: 'https://acme.com/uid',
+        [`${P}AUTH0__TENANTS__PRIMARY__DOMAIN`]: tenantA.domain,
+        [`${P}AUTH0__TENANTS__PRIMARY__AUDIENCE`]: tenantA.audience,
+      },
+    })
+    const auth0Verifier = createVerifier(auth0Built.source)
+    const token = tenantA.accessToken({ 'https://acme.com/uid': 'u-42' })
+    expect(auth0Verifier.user(await auth0Verifier.verify(token)).id).toBe('u-42')
+  })
+
   it('reads scopes and groups from the claims named by SCOPE_CLAIM and GROUP_CLAIM', async () => {
     const built = cloudauthFromEnv({
       prefix: P,

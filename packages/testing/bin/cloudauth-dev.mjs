@@ -28,7 +28,16 @@ if (existsSync(fileURLToPath(built))) {
   const program = `const { runCli } = await import(${JSON.stringify(source)}); process.exitCode = await runCli(process.argv.slice(1))`
   const child = spawn(
     process.execPath,
-    ['--conditions=@cloudauth/source', '--import', tsx, '--input-type=module', '-e', program, '--', ...args],
+    [
+      '--conditions=@cloudauth/source',
+      '--import',
+      tsx,
+      '--input-type=module',
+      '-e',
+      program,
+      '--',
+      ...args,
+    ],
     { stdio: 'inherit' },
   )
   // Ctrl-C reaches the child too (same process group): let it stop the server, then exit with it.
