@@ -168,7 +168,8 @@ describe('createPipeline', () => {
     const request = createRequestView({
       method: 'GET',
       url: '/',
-      ...reader,
+      header: (name) => reader.header(name),
+      headerCount: (name) => reader.headerCount(name),
       appendResponseHeader: (name, value) => appended.push([name, value]),
     })
     expect(request.header('Authorization')).toBe('Bearer a, Bearer b')

@@ -103,10 +103,10 @@ function isHttpWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
 }
 
-/** Header accessors over a raw list. */
+/** Header accessors over a raw list (methods: call them on the reader). */
 export interface RawHeaderReader {
-  readonly header: (name: string) => string | undefined
-  readonly headerCount: (name: string) => number
+  header(name: string): string | undefined
+  headerCount(name: string): number
 }
 
 /**
@@ -122,10 +122,23 @@ export interface RawHeaderReader {
  * ```
  */
 export function rawHeaderReader(raw: readonly string[]): RawHeaderReader {
+  return new RawHeaders(raw)
+}
+
+// A class, not closures: one small object per request, its methods shared (the request path runs
+// this for every request on Node).
+class RawHeaders implements RawHeaderReader {
+  private readonly raw: readonly string[]
   // The last field looked up and its count: a source reads a header, then asks how often it came.
-  let lastName = ''
-  let lastCount = 0
-  const scan = (name: string): string | undefined => {
+  private lastName = ''
+  private lastCount = 0
+
+  constructor(raw: readonly string[]) {
+    this.raw = raw
+  }
+
+  header(name: string): string | undefined {
+    const raw = this.raw
     const separator = name === 'cookie' ? '; ' : ', '
     let value: string | undefined
     let count = 0
@@ -136,15 +149,13 @@ export function rawHeaderReader(raw: readonly string[]): RawHeaderReader {
       const next = trimHttpWhitespace(raw[i + 1] as string)
       value = value === undefined ? next : `${value}${separator}${next}`
     }
-    lastName = name
-    lastCount = count
+    this.lastName = name
+    this.lastCount = count
     return value
   }
-  return {
-    header: scan,
-    headerCount(name) {
-      if (name !== lastName) scan(name)
-      return lastCount
-    },
+
+  headerCount(name: string): number {
+    if (name !== this.lastName) this.header(name)
+    return this.lastCount
   }
 }

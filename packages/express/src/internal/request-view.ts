@@ -1,9 +1,53 @@
-import { createRequestView, rawHeaderReader, type RequestView } from '@cloudauth/core/binding'
+import {
+  createRequestView,
+  rawHeaderReader,
+  type RawHeaderReader,
+  type RequestView,
+  type RequestViewInit,
+} from '@cloudauth/core/binding'
 import type { Request, Response } from 'express'
 
 // One view per request, shared by every cloudauth middleware of the request (and every instance:
 // each pipeline keeps its results under its own private memo keys).
-const views = new WeakMap<Request, RequestView>()
+// Kept on the request under a symbol, not in a WeakMap: a WeakMap entry per request costs the
+// garbage collector ephemeron work in every scavenge.
+const VIEW = Symbol('cloudauth.view')
+type WithView = Request & { [VIEW]?: RequestView }
+
+// Express's request for the view: a class, so each request allocates one small object and no
+// closures.
+class ExpressRequest implements RequestViewInit {
+  private readonly req: Request
+  private readonly res: Response
+  private readonly raw: RawHeaderReader | undefined
+
+  constructor(req: Request, res: Response) {
+    this.req = req
+    this.res = res
+    this.raw = Array.isArray(req.rawHeaders) ? rawHeaderReader(req.rawHeaders) : undefined
+  }
+
+  get method(): string {
+    return this.req.method
+  }
+
+  get url(): string {
+    return this.req.originalUrl ?? this.req.url
+  }
+
+  header(name: string): string | undefined {
+    return this.raw === undefined ? this.req.get(name) : this.raw.header(name)
+  }
+
+  headerCount(name: string): number {
+    if (this.raw !== undefined) return this.raw.headerCount(name)
+    return this.req.get(name) === undefined ? 0 : 1
+  }
+
+  appendResponseHeader(name: string, value: string): void {
+    this.res.append(name, value)
+  }
+}
 
 /**
  * The request as the pipeline reads it. Headers come from Node's raw list (`req.rawHeaders`), not
@@ -11,20 +55,9 @@ const views = new WeakMap<Request, RequestView>()
  * must see both to refuse them.
  */
 export function requestView(req: Request, res: Response): RequestView {
-  let view = views.get(req)
-  if (view !== undefined) return view
-  const raw = Array.isArray(req.rawHeaders) ? rawHeaderReader(req.rawHeaders) : undefined
-  view = createRequestView({
-    method: req.method,
-    get url() {
-      return req.originalUrl ?? req.url
-    },
-    header: raw === undefined ? (name) => req.get(name) : raw.header,
-    ...(raw === undefined ? {} : { headerCount: raw.headerCount }),
-    appendResponseHeader: (name, value) => {
-      res.append(name, value)
-    },
-  })
-  views.set(req, view)
+  const held = (req as WithView)[VIEW]
+  if (held !== undefined) return held
+  const view = createRequestView(new ExpressRequest(req, res))
+  ;(req as WithView)[VIEW] = view
   return view
 }

@@ -1,4 +1,10 @@
-import { createRequestView, rawHeaderReader, type RequestView } from '@cloudauth/core/binding'
+import {
+  createRequestView,
+  rawHeaderReader,
+  type RawHeaderReader,
+  type RequestView,
+  type RequestViewInit,
+} from '@cloudauth/core/binding'
 import type { Context } from 'hono'
 
 /** What @hono/node-server puts in `c.env.incoming`: Node's IncomingMessage (or HTTP/2 request). */
@@ -13,7 +19,45 @@ function nodeIncoming(env: unknown): NodeIncoming | undefined {
 
 // One view per request, shared by every cloudauth middleware of the request (and every instance:
 // each pipeline keeps its results under its own private memo keys).
-const views = new WeakMap<Context, RequestView>()
+// Kept on the context under a symbol, not in a WeakMap: a WeakMap entry per request costs the
+// garbage collector ephemeron work in every scavenge, a measurable share of a small route's time.
+const VIEW = Symbol('cloudauth.view')
+type WithView = Context & { [VIEW]?: RequestView }
+
+// Hono's request for the view. A class rather than an object of closures made per request: the
+// methods are shared, and each request allocates one small object.
+class HonoRequest implements RequestViewInit {
+  private readonly c: Context
+  private readonly raw: RawHeaderReader | undefined
+
+  constructor(c: Context, raw: RawHeaderReader | undefined) {
+    this.c = c
+    this.raw = raw
+  }
+
+  get method(): string {
+    return this.c.req.method
+  }
+
+  get url(): string {
+    const url = this.c.req.url
+    const start = url.indexOf('/', url.indexOf('//') + 2)
+    return start === -1 ? '/' : url.slice(start)
+  }
+
+  header(name: string): string | undefined {
+    return this.raw === undefined ? this.c.req.header(name) : this.raw.header(name)
+  }
+
+  headerCount(name: string): number {
+    if (this.raw !== undefined) return this.raw.headerCount(name)
+    return this.c.req.header(name) === undefined ? 0 : 1
+  }
+
+  appendResponseHeader(name: string, value: string): void {
+    this.c.header(name, value, { append: true })
+  }
+}
 
 /**
  * The request as the pipeline reads it. On @hono/node-server, the first `c.req.header()` builds a
@@ -24,23 +68,11 @@ const views = new WeakMap<Context, RequestView>()
  * `app.request()`), `c.req` as it is.
  */
 export function requestView(c: Context): RequestView {
-  let view = views.get(c)
-  if (view !== undefined) return view
+  const held = (c as WithView)[VIEW]
+  if (held !== undefined) return held
   const incoming = nodeIncoming(c.env)
   const raw = incoming === undefined ? undefined : rawHeaderReader(incoming.rawHeaders)
-  view = createRequestView({
-    get method() {
-      return c.req.method
-    },
-    get url() {
-      const url = c.req.url
-      const start = url.indexOf('/', url.indexOf('//') + 2)
-      return start === -1 ? '/' : url.slice(start)
-    },
-    header: raw === undefined ? (name) => c.req.header(name) : raw.header,
-    ...(raw === undefined ? {} : { headerCount: raw.headerCount }),
-    appendResponseHeader: (name, value) => c.header(name, value, { append: true }),
-  })
-  views.set(c, view)
+  const view = createRequestView(new HonoRequest(c, raw))
+  ;(c as WithView)[VIEW] = view
   return view
 }
