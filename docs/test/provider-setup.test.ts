@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth0, auth0FromEnv } from '@cloudauth/auth0'
 import { cognito, cognitoFromEnv } from '@cloudauth/cognito'
 import type { JwtClaims, Provider } from '@cloudauth/core'
-import { firebase } from '@cloudauth/firebase'
+import { firebase, firebaseFromEnv } from '@cloudauth/firebase'
 import { cloudauth } from '@cloudauth/hono'
 import { devProviderSetup, startDevIssuer, type DevIssuer, type DevShape } from '@cloudauth/testing'
 
@@ -53,7 +53,7 @@ describe('devProviderSetup: what cloudauth-dev serve prints', () => {
     },
   )
 
-  it('the Cognito and Auth0 variables, read by their *FromEnv helpers, accept default dev tokens', async () => {
+  it('the Cognito, Auth0 and Firebase variables, read by their *FromEnv helpers, accept default dev tokens', async () => {
     const setup = devProviderSetup(issuer.url)
     const cognitoApp = cognitoFromEnv(setup.cognito.env, { tokenUse: 'access' })
     expect(await status(cognitoApp, issuer.mint({ shape: 'cognito' }))).toBe(200)
@@ -61,6 +61,11 @@ describe('devProviderSetup: what cloudauth-dev serve prints', () => {
     expect(await status(auth0App, issuer.mint({ shape: 'auth0' }))).toBe(200)
     expect(
       await status(auth0App, issuer.mint({ shape: 'auth0', audience: 'https://x.example' })),
+    ).toBe(401)
+    const firebaseApp = firebaseFromEnv(setup.firebase.env)
+    expect(await status(firebaseApp, issuer.mint({ shape: 'firebase' }))).toBe(200)
+    expect(
+      await status(firebaseApp, issuer.mint({ shape: 'firebase', projectId: 'other-project' })),
     ).toBe(401)
   })
 

@@ -376,3 +376,48 @@ describe('README quick start: Express + Auth0', () => {
     expect(Object.keys(answer.body as object).every((key) => USER_FIELDS.includes(key))).toBe(true)
   })
 })
+
+describe('README quick start: Firebase', () => {
+  const { install, server } = quickStart('### Firebase')
+  let app: Running | undefined
+  const mint = (options: Omit<DevMintOptions, 'shape'> = {}) =>
+    issuer.mint({ shape: 'firebase', ...options })
+
+  beforeAll(async () => {
+    app = await runServer('hono-firebase', server, devProviderSetup(issuer.url).firebase.env)
+  }, 40_000)
+  afterAll(() => stopServer(app))
+
+  it('installs every package it imports, and tsx to run it', () => {
+    for (const name of importedPackages(server)) expect(install).toContain(` ${name}`)
+    expect(importedPackages(server)).toContain('@cloudauth/firebase')
+    expect(server).toContain('firebaseFromEnv()')
+    expect(install).toMatch(/ tsx\b/)
+  })
+
+  it('answers a good Firebase token 200 with the user, none 401', async () => {
+    const good = await get(
+      `${app!.url}/profile`,
+      mint({ subject: 'fbuser1', email: 'ada@example.com' }),
+    )
+    expect(good.status).toBe(200)
+    expect(good.body).toMatchObject({
+      id: 'fbuser1',
+      email: 'ada@example.com',
+      provider: 'firebase',
+    })
+    expect(Object.keys(good.body as object).every((key) => USER_FIELDS.includes(key))).toBe(true)
+    const none = await get(`${app!.url}/profile`)
+    expect(none.status).toBe(401)
+    expect(none.challenge).toBe('Bearer realm="api"')
+    expect((await get(`${app!.url}/`)).body).toBe('public')
+  })
+
+  it('refuses a token for another project, and an expired one, 401', async () => {
+    for (const token of [mint({ projectId: 'other-project' }), mint({ expiresIn: -120 })]) {
+      const answer = await get(`${app!.url}/profile`, token)
+      expect(answer.status).toBe(401)
+      expect(challengeError(answer)).toBe('invalid_token')
+    }
+  })
+})
