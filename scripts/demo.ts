@@ -180,7 +180,11 @@ export interface Step {
   /** Which app answers: its label in the output. */
   readonly app: string
   readonly baseUrl: string
+  /** Default `GET`. */
+  readonly method?: 'GET' | 'PUT'
   readonly path: string
+  /** A JSON body to send (with `Content-Type: application/json`). */
+  readonly body?: unknown
   /** Which token, in short (`none` when there is none). */
   readonly tokenLabel: string
   readonly token?: string
@@ -253,7 +257,13 @@ async function runStep(step: Step): Promise<StepResult> {
   if (step.token !== undefined) headers['authorization'] = `Bearer ${step.token}`
   const cookie = step.cookie?.()
   if (cookie !== undefined) headers['cookie'] = cookie
-  const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
+  if (step.body !== undefined) headers['content-type'] = 'application/json'
+  const response = await fetch(url, {
+    method: step.method ?? 'GET',
+    headers,
+    ...(step.body === undefined ? {} : { body: JSON.stringify(step.body) }),
+    signal: AbortSignal.timeout(10_000),
+  })
   const body = await response.text()
   const answer = {
     status: response.status,
@@ -285,7 +295,7 @@ function formatResult(result: StepResult, index: number, paint: Palette): string
   const indent = '       '
   const lines = [
     `${mark} ${paint.dim(String(index + 1).padStart(2))}  ${paint.bold(step.title)}`,
-    `${indent}${paint.cyan(step.app.padEnd(APP_WIDTH))} GET ${step.path.padEnd(13)} ${paint.dim('token:')} ${step.tokenLabel}`,
+    `${indent}${paint.cyan(step.app.padEnd(APP_WIDTH))} ${(step.method ?? 'GET').padEnd(3)} ${step.path.padEnd(13)} ${paint.dim('token:')} ${step.tokenLabel}`,
     `${indent}${paint.dim('→')} ${statusColour(status)}`,
   ]
   if (result.wwwAuthenticate !== null) {
@@ -455,11 +465,13 @@ async function startWorld(port: number | undefined): Promise<World> {
     const hono = await startHonoExample({
       issuer,
       port: at(1),
-      permissions: false,
+      // Roles in PGlite, seeded on start: the permission rows (403, an admin grant, 200).
+      // Only this app: the Express ones skip PGlite, which takes seconds to start.
       adjust: async (config) => {
         gate = await startJwksGate(issuer.url)
         const hook = events.hook('hono')
         return {
+          ...config,
           cognito: throughGate(config.cognito, issuer.url, gate, hook, devLog.hook),
           ...(config.firebase === undefined
             ? {}
@@ -541,6 +553,37 @@ function loginSteps(world: World): Step[] {
   ]
 }
 
+/** `GET /api/orders` needs `orders:read`, from roles in PGlite: 403, an admin grants it, 200. */
+function permissionSteps(world: World): Step[] {
+  const hono = { app: 'hono', baseUrl: world.hono.app.url }
+  const user = world.mintCognito({ subject: 'demo-clerk', groups: ['staff'] })
+  const orders = { ...hono, path: '/api/orders', token: user }
+  return [
+    {
+      ...orders,
+      title: 'permission route, no role grants orders:read',
+      tokenLabel: 'Cognito access, sub demo-clerk, groups staff',
+      expect: { status: 403, challengeError: 'insufficient_scope' },
+    },
+    {
+      ...hono,
+      title: 'an admin grants the role orders-reader (admin API)',
+      method: 'PUT',
+      path: '/permissions/users/demo-clerk/roles/orders-reader',
+      body: {},
+      tokenLabel: 'Cognito access, groups admin (permissions:admin)',
+      token: world.mintCognito({ subject: 'demo-admin', groups: ['admin'] }),
+      expect: { status: 200 },
+    },
+    {
+      ...orders,
+      title: 'the same token, now granted',
+      tokenLabel: 'the same token (sub demo-clerk)',
+      expect: { status: 200 },
+    },
+  ]
+}
+
 function walkThrough(world: World): Step[] {
   const hono = { app: 'hono', baseUrl: world.hono.app.url }
   const express = { app: 'express', baseUrl: world.express.app.url }
@@ -610,6 +653,7 @@ function walkThrough(world: World): Step[] {
       token: world.mintFirebase(),
       expect: { status: 200 },
     },
+    ...permissionSteps(world),
     {
       ...express,
       title: 'claims checked by a zod schema',
@@ -725,6 +769,7 @@ function curlLines(world: World, paint: Palette): string[] {
     'curl -i $HONO/api/me -H "Authorization: Bearer $COGNITO_TOKEN"',
     'curl -i $HONO/api/admin -H "Authorization: Bearer $COGNITO_TOKEN"',
     'curl -i $HONO/firebase/me -H "Authorization: Bearer $FIREBASE_TOKEN"',
+    'curl -i $HONO/api/orders -H "Authorization: Bearer $COGNITO_TOKEN"',
     comment('Express + Auth0'),
     'curl -i $EXPRESS/api/me -H "Authorization: Bearer $AUTH0_TOKEN"',
     'curl -i $EXPRESS/api/reports -H "Authorization: Bearer $AUTH0_TOKEN"',
@@ -769,7 +814,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoRun> {
       `  ${'dev issuer'.padEnd(16)} ${world.issuerUrl}  ${paint.dim('Cognito, Auth0 and Firebase shaped tokens')}`,
     )
     print(
-      `  ${'hono'.padEnd(16)} ${world.hono.app.url}  ${paint.dim('examples/hono: Cognito access tokens, one Firebase route')}`,
+      `  ${'hono'.padEnd(16)} ${world.hono.app.url}  ${paint.dim('examples/hono: Cognito access tokens, one Firebase route, roles in PGlite')}`,
     )
     print(
       `  ${'express'.padEnd(16)} ${world.express.app.url}  ${paint.dim('examples/express: Auth0 access tokens, one Firebase route')}`,
