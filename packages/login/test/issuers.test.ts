@@ -82,9 +82,13 @@ function idp() {
   )
 }
 
-function makeLogin(issuer: LoginIssuer = oidcIssuer({ issuer: IDP })) {
+function makeLogin(
+  issuer: LoginIssuer = oidcIssuer({ issuer: IDP }),
+  idTokenNonce?: 'required' | 'if-present',
+) {
   return createLogin({
     issuer,
+    ...(idTokenNonce === undefined ? {} : { idTokenNonce }),
     clientId: CLIENT,
     redirectUri: `${APP_HTTPS}/auth/callback`,
     secrets: [SECRET_A],
@@ -375,6 +379,56 @@ describe('the ID token and the token endpoint', () => {
     expect(response.status).toBe(401)
     expect(((await response.json()) as { error: string }).error).toBe('invalid_id_token')
     expect(jar.cookies.has('__Host-cloudauth.session')).toBe(false)
+  })
+
+  it("idTokenNonce: 'if-present' accepts an ID token without nonce, and refuses a wrong one", async () => {
+    const noNonce = () =>
+      HttpResponse.json({
+        access_token: 'access-token-value-1',
+        id_token: signToken({ key, claims: { iss: IDP, aud: CLIENT, sub: 'user-1' } }),
+        token_type: 'Bearer',
+        expires_in: 3600,
+      })
+    idp()
+    const strict = makeLogin()
+    const strictJar = new Jar()
+    const refused = await callback(strict, strictJar)
+    tokenAnswer = noNonce
+    const strictAnswer = await refused.run()
+    expect(strictAnswer.status).toBe(401)
+    expect(((await strictAnswer.json()) as { error: string }).error).toBe('invalid_id_token')
+
+    const lenient = makeLogin(undefined, 'if-present')
+    const jar = new Jar()
+    const accepted = await callback(lenient, jar)
+    tokenAnswer = noNonce
+    expect((await accepted.run()).status).toBe(302)
+    expect(jar.cookies.has('__Host-cloudauth.session')).toBe(true)
+
+    const wrongJar = new Jar()
+    const wrong = await callback(lenient, wrongJar)
+    tokenAnswer = () => tokens('another-nonce-value')
+    const wrongAnswer = await wrong.run()
+    expect(wrongAnswer.status).toBe(401)
+    expect(((await wrongAnswer.json()) as { error: string }).error).toBe('invalid_id_token')
+    expect(wrongJar.cookies.has('__Host-cloudauth.session')).toBe(false)
+
+    const right = await callback(lenient, new Jar())
+    tokenAnswer = () => tokens(right.nonce)
+    expect((await right.run()).status).toBe(302)
+  })
+
+  it('refuses an idTokenNonce that is not required or if-present', () => {
+    const bad = () =>
+      createLogin({
+        issuer: oidcIssuer({ issuer: IDP }),
+        clientId: CLIENT,
+        redirectUri: `${APP_HTTPS}/auth/callback`,
+        secrets: [SECRET_A],
+        idTokenNonce: false as unknown as 'required',
+      })
+    expect(bad).toThrow(ConfigError)
+    expect(bad).toThrow(/idTokenNonce/)
   })
 
   it('refuses a callback without a code, or with the iss of another issuer', async () => {

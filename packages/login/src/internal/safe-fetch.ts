@@ -81,7 +81,9 @@ export function toLoginError(error: unknown, during: string): LoginError {
   if (
     error instanceof oauth.OperationProcessingError &&
     (ID_TOKEN_CODES.has(error.code ?? '') ||
-      (error.code === oauth.INVALID_RESPONSE && error.message.includes('"id_token"')))
+      // A claim the ID token must carry (`nonce`, `iat`, `sub`) missing: oauth4webapi says `JWT "...`.
+      (error.code === oauth.INVALID_RESPONSE &&
+        (error.message.includes('"id_token"') || /\bJWT "/.test(error.message))))
   ) {
     return new LoginError('invalid_id_token', `the ID token of the ${during} is not valid`, {
       cause: error,

@@ -82,6 +82,13 @@ export interface CreateLoginOptions {
   readonly userinfoCacheSeconds?: number
   /** Timeout of each call to the issuer. Default 10000. */
   readonly timeoutMs?: number
+  /**
+   * Whether the ID token must carry the `nonce` sent in the authorization request (OpenID Connect
+   * Core §3.1.2.1, §3.1.3.7 step 11). Default `'required'`. `'if-present'` is an explicit opt-out
+   * for issuers that leave the claim out (cognito-local): a login is still refused when the ID token
+   * has a `nonce` that differs, and `state` and PKCE (S256) are still checked.
+   */
+  readonly idTokenNonce?: 'required' | 'if-present'
   /** Called for each login, logout, refresh and failure. Events never hold tokens or codes. */
   readonly onEvent?: (event: LoginEvent) => void
 }
@@ -204,6 +211,25 @@ function errorResponse(error: LoginError, headers: Headers = new Headers()): Res
   return json(error.status, { error: error.code, error_description: error.description }, headers)
 }
 
+function idTokenNonceOption(value: unknown): boolean {
+  if (value === undefined || value === 'required') return false
+  if (value === 'if-present') return true
+  throw new ConfigError('idTokenNonce', "must be 'required' or 'if-present'")
+}
+
+/** Whether the token response's ID token has a `nonce` claim (read before it is validated). */
+async function idTokenHasNonce(response: Response): Promise<boolean> {
+  try {
+    const body: unknown = await response.clone().json()
+    const idToken = (body as { id_token?: unknown } | null)?.id_token
+    if (typeof idToken !== 'string') return false
+    return decodeJwt(idToken).nonce !== undefined
+  } catch {
+    // Not JSON or not a JWT: oauth4webapi refuses it with the full check.
+    return true
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -320,6 +346,7 @@ export function createLogin(options: CreateLoginOptions): Login {
       'must be a session store: memoryStore() or redisStore({ client })',
     )
   }
+  const nonceOptional = idTokenNonceOption(options.idTokenNonce)
   const onEvent = options.onEvent
   const emit = (event: LoginEvent): void => {
     try {
@@ -709,8 +736,11 @@ export function createLogin(options: CreateLoginOptions): Login {
         v,
         http,
       )
+      // The opt-out only tolerates a missing claim: a nonce that is there is always compared.
+      const expectedNonce =
+        nonceOptional && !(await idTokenHasNonce(response)) ? oauth.expectNoNonce : n
       result = await oauth.processAuthorizationCodeResponse(as, client, response, {
-        expectedNonce: n,
+        expectedNonce,
       })
     } catch (error) {
       throw toLoginError(error, 'token request')
