@@ -63,7 +63,8 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  */
 export interface CloudAuthOptions<
   TClaims extends JwtClaims = JwtClaims,
-> extends PipelineOptions<TClaims> {
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> extends PipelineOptions<TClaims, TAttributes> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response: send a
    * response, or call `next(...)`. Only auth errors come here; an exception from your handlers
@@ -113,11 +114,14 @@ export type FetchHandler = (request: globalThis.Request) => Promise<globalThis.R
  * app.get('/users', auth.scope(['read:users']), (req, res) => res.json(req.auth?.claims))
  * ```
  */
-export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
+export interface CloudAuth<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>
   /** The framework-neutral pipeline under the helpers, for custom steps (`pipeline.step(fn)`). */
-  readonly pipeline: Pipeline<TClaims>
+  readonly pipeline: Pipeline<TClaims, TAttributes>
   /** Requires a valid token; sets `req.auth`. */
   verify(): AuthMiddleware<VerifiedToken<TClaims>>
   /** Requires a valid token holding the scopes (all by default, or any one); sets `req.auth`. */
@@ -131,11 +135,14 @@ export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** Lets a request without a token through (`req.auth` undefined); a bad token is still rejected. */
   optional(): AuthMiddleware<VerifiedToken<TClaims> | undefined>
   /** Requires a user or a service; sets `req.principal`. */
-  principal(): AuthMiddleware<Principal<TClaims>>
+  principal(): AuthMiddleware<Principal<TClaims, TAttributes>>
   /** Requires a principal of one of the kinds; sets `req.principal`. */
-  any(...kinds: readonly PrincipalKind[]): AuthMiddleware<Principal<TClaims>>
+  any(...kinds: readonly PrincipalKind[]): AuthMiddleware<Principal<TClaims, TAttributes>>
   /** Requires a principal holding the permissions (needs the `permissions` option). */
-  permission(statements: readonly string[], mode?: MatchMode): AuthMiddleware<Principal<TClaims>>
+  permission(
+    statements: readonly string[],
+    mode?: MatchMode,
+  ): AuthMiddleware<Principal<TClaims, TAttributes>>
   /** Runs any pipeline step (`auth.pipeline.step(fn)`, a feature's); `.get(req)` returns its value. */
   step<T>(step: Step<T>): AuthMiddleware<T>
   /** Serves a feature's Fetch-API routes; a request it does not answer goes on to `next()`. */
@@ -146,10 +153,10 @@ export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
 // `Request` keeps the provider's claim type, and leaves a single type error at the declaration
 // above, not one per use, in a program that also holds another library's `Request.auth`
 // (express-jwt, express-oauth2-jwt-bearer declare it with their own types).
-interface Carrier<TClaims extends JwtClaims> {
+interface Carrier<TClaims extends JwtClaims, TAttributes extends object = object> {
   auth?: VerifiedToken<TClaims> | undefined
   authUser?: User<TClaims> | undefined
-  principal?: Principal<TClaims> | undefined
+  principal?: Principal<TClaims, TAttributes> | undefined
 }
 
 // Where a step without a request field (claim(), step()) keeps its value: one symbol per call.
@@ -191,10 +198,13 @@ function notRun(helper: string): Error {
  *   token defect (401 `invalid_token`: `malformed_token`, `invalid_signature`, `token_expired`,
  *   `invalid_audience`, `invalid_claims`, ...), `insufficient_scope` (403) and `jwks_unavailable` (503)
  */
-export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
+export function cloudauth<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+>(
   source: CloudAuthSource<TClaims>,
-  options: CloudAuthOptions<TClaims> = {},
-): CloudAuth<TClaims> {
+  options: CloudAuthOptions<TClaims, TAttributes> = {},
+): CloudAuth<TClaims, TAttributes> {
   const pipeline = createPipeline(source, options)
   const { onError, passErrors = false } = options
   if (onError !== undefined && typeof onError !== 'function') {
@@ -235,7 +245,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
     carrier.auth = token
   }
   const setPrincipal: Store<TClaims> = (carrier, value, token) => {
-    carrier.principal = value as Principal<TClaims>
+    carrier.principal = value as Principal<TClaims, TAttributes>
     carrier.auth = token
   }
 
@@ -251,7 +261,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
     return pipeline.produced(verified) ? verified : undefined
   }
   const getPrincipal = (req: Request) =>
-    trusted((req as unknown as Carrier<TClaims>).principal, 'principal()')
+    trusted((req as unknown as Carrier<TClaims, TAttributes>).principal, 'principal()')
 
   const withGet = <T>(handler: RequestHandler, get: (req: Request) => T): AuthMiddleware<T> =>
     Object.assign(handler, { get })

@@ -45,6 +45,39 @@ describe('what handlers see', () => {
     expect(await res.json()).toEqual({ tenant: 't1', sub: 'user-1' })
   })
 
+  it("types principal.attributes as the enrich hook's result", async () => {
+    const enriched = cloudauth(
+      { issuers: issuer },
+      {
+        enrich: async (principal) => ({
+          plan: 'pro' as 'free' | 'pro',
+          seats: principal.id.length,
+        }),
+      },
+    )
+    const principal = enriched.principal()
+    const plain = auth.principal()
+    const url = await serve((app) => {
+      app.get('/', principal, (req, res) => {
+        const who = principal.get(req)
+        if (who.kind === 'anonymous') return void res.json(null)
+        expectTypeOf(who.attributes).toEqualTypeOf<
+          Readonly<{ plan: 'free' | 'pro'; seats: number }>
+        >()
+        res.json(who.attributes)
+      })
+      app.get('/plain', plain, (req, res) => {
+        const who = plain.get(req)
+        if (who.kind === 'anonymous') return void res.json(null)
+        expectTypeOf(who.attributes).toEqualTypeOf<Readonly<Record<string, unknown>>>()
+        res.json(who.attributes)
+      })
+    })
+    const headers = bearer(token())
+    expect(await (await fetch(url, { headers })).json()).toEqual({ plan: 'pro', seats: 6 })
+    expect(await (await fetch(`${url}/plain`, { headers })).json()).toEqual({})
+  })
+
   it('gives each helper an Express middleware with a typed get', () => {
     expectTypeOf(auth.verify()).toExtend<RequestHandler>()
     expectTypeOf(auth.verify()).toEqualTypeOf<AuthMiddleware<VerifiedToken>>()

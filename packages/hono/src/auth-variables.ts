@@ -62,14 +62,18 @@ export type UserVariables<TClaims extends JwtClaims = JwtClaims> = AuthVariables
 /**
  * The variables `principal()`, `any()` and `permission()` set: `principal` is who made the request
  * (a user, a service, or anonymous where `any('anonymous', ...)` lets one through); `auth` is the
- * verified token when the principal is a user.
+ * verified token when the principal is a user. `principal.attributes` is typed as the `enrich`
+ * option's result.
  *
  * @example
  * ```ts
  * app.get('/jobs', auth.any('user', 'service'), (c) => c.text(c.get('principal').kind))
  * ```
  */
-export type PrincipalVariables<TClaims extends JwtClaims = JwtClaims> = {
-  principal: Principal<TClaims>
+export type PrincipalVariables<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> = {
+  principal: Principal<TClaims, TAttributes>
   auth: VerifiedToken<TClaims> | undefined
 }

@@ -48,7 +48,8 @@ export type CloudAuthSource<TClaims extends JwtClaims = JwtClaims> = VerifierSou
  */
 export interface CloudAuthOptions<
   TClaims extends JwtClaims = JwtClaims,
-> extends PipelineOptions<TClaims> {
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> extends PipelineOptions<TClaims, TAttributes> {
   /**
    * Answers an {@link AuthError} your own way instead of the default RFC 6750 response. Only auth
    * errors come here; an exception from your handlers goes to `app.onError` as usual.
@@ -72,11 +73,14 @@ export type FetchHandler = (request: Request) => Promise<Response | undefined>
  * app.get('/users', auth.scope(['read:users']), (c) => c.json(c.get('auth').claims))
  * ```
  */
-export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
+export interface CloudAuth<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   /** The verifier every helper of this instance shares (one JWKS cache, one token cache). */
   readonly verifier: Verifier<TClaims>
   /** The framework-neutral pipeline under the helpers, for custom steps (`pipeline.step(fn)`). */
-  readonly pipeline: Pipeline<TClaims>
+  readonly pipeline: Pipeline<TClaims, TAttributes>
   /** Requires a valid token; sets `auth`. */
   verify(): MiddlewareHandler<{ Variables: AuthVariables<TClaims> }>
   /** Requires a valid token holding the scopes (all by default, or any one); sets `auth`. */
@@ -98,16 +102,16 @@ export interface CloudAuth<TClaims extends JwtClaims = JwtClaims> {
   /** Lets a request without a token through (`auth` undefined); a bad token is still rejected. */
   optional(): MiddlewareHandler<{ Variables: OptionalAuthVariables<TClaims> }>
   /** Requires a user or a service; sets `principal`. */
-  principal(): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  principal(): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims, TAttributes> }>
   /** Requires a principal of one of the kinds; sets `principal`. */
   any(
     ...kinds: readonly PrincipalKind[]
-  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims, TAttributes> }>
   /** Requires a principal holding the permissions (needs the `permissions` option); sets `principal`. */
   permission(
     statements: readonly string[],
     mode?: MatchMode,
-  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims> }>
+  ): MiddlewareHandler<{ Variables: PrincipalVariables<TClaims, TAttributes> }>
   /** Runs any pipeline step (`auth.pipeline.step(fn)`, a feature's), setting its value as `variable`. */
   step<T, TName extends string>(
     step: Step<T>,
@@ -149,10 +153,13 @@ const setAuth: Store = (c, _value, token) => c.set('auth', token)
  *   token defect (401 `invalid_token`: `malformed_token`, `invalid_signature`, `token_expired`,
  *   `invalid_audience`, `invalid_claims`, ...), `insufficient_scope` (403) and `jwks_unavailable` (503)
  */
-export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
+export function cloudauth<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+>(
   source: CloudAuthSource<TClaims>,
-  options: CloudAuthOptions<TClaims> = {},
-): CloudAuth<TClaims> {
+  options: CloudAuthOptions<TClaims, TAttributes> = {},
+): CloudAuth<TClaims, TAttributes> {
   const pipeline = createPipeline(source, options)
   const { onError } = options
   if (onError !== undefined && typeof onError !== 'function') {
@@ -201,7 +208,7 @@ export function cloudauth<TClaims extends JwtClaims = JwtClaims>(
     handler as unknown as MiddlewareHandler<TEnv>
 
   type Auth = { Variables: AuthVariables<TClaims> }
-  type Principals = { Variables: PrincipalVariables<TClaims> }
+  type Principals = { Variables: PrincipalVariables<TClaims, TAttributes> }
   return Object.freeze({
     verifier: pipeline.verifier,
     pipeline,

@@ -97,6 +97,38 @@ describe('what handlers see', () => {
     expect(await res.text()).toBe('t1')
   })
 
+  it("types principal.attributes as the enrich hook's result", async () => {
+    const enriched = cloudauth(options, {
+      enrich: async (principal) => ({ plan: 'pro' as 'free' | 'pro', seats: principal.id.length }),
+    })
+    const app = new Hono()
+    app.get('/', enriched.principal(), (c) => {
+      const principal = c.get('principal')
+      if (principal.kind === 'anonymous') return c.text('anonymous')
+      expectTypeOf(principal.attributes).toEqualTypeOf<
+        Readonly<{ plan: 'free' | 'pro'; seats: number }>
+      >()
+      return c.json(principal.attributes)
+    })
+    app.get('/any', enriched.any('user', 'anonymous'), (c) => {
+      const principal = c.get('principal')
+      expectTypeOf(principal.kind === 'user' && principal.attributes.plan).toEqualTypeOf<
+        false | 'free' | 'pro'
+      >()
+      return c.text(principal.kind === 'user' ? principal.attributes.plan : 'none')
+    })
+    app.get('/plain', auth.principal(), (c) => {
+      const principal = c.get('principal')
+      if (principal.kind === 'anonymous') return c.text('anonymous')
+      expectTypeOf(principal.attributes).toEqualTypeOf<Readonly<Record<string, unknown>>>()
+      return c.json(principal.attributes)
+    })
+    const headers = bearer(token())
+    expect(await (await app.request('/', { headers })).json()).toEqual({ plan: 'pro', seats: 6 })
+    expect(await (await app.request('/any', { headers })).text()).toBe('pro')
+    expect(await (await app.request('/plain', { headers })).json()).toEqual({})
+  })
+
   it('types app-wide use() through a chain or through the app generic', async () => {
     const chained = new Hono().use(auth.verify()).get('/', (c) => {
       expectTypeOf(c.get('auth')).toEqualTypeOf<VerifiedToken>()

@@ -74,10 +74,13 @@ function checkFunction(option: string, value: unknown): void {
  *   `insufficient_scope`, `insufficient_permission`, `jwks_unavailable`, `revocation_unavailable`,
  *   `permissions_unavailable`, `principal_unavailable`, `invalid_service_credentials`
  */
-export function createPipeline<TClaims extends JwtClaims = JwtClaims>(
+export function createPipeline<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+>(
   source: VerifierSource<TClaims>,
-  options: PipelineOptions<TClaims> = {},
-): Pipeline<TClaims> {
+  options: PipelineOptions<TClaims, TAttributes> = {},
+): Pipeline<TClaims, TAttributes> {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object')
   }
@@ -156,7 +159,7 @@ export function createPipeline<TClaims extends JwtClaims = JwtClaims>(
     view: RequestView,
   ): Promise<TPrincipal> {
     if (enrich === undefined) return principal
-    let added: Readonly<Record<string, unknown>>
+    let added: object
     try {
       added = await enrich(principal, view)
     } catch (error) {
@@ -293,7 +296,7 @@ export function createPipeline<TClaims extends JwtClaims = JwtClaims>(
     },
   })
 
-  return Object.freeze({
+  const pipeline: Pipeline<TClaims> = Object.freeze({
     verifier,
     realm,
     verify: () => verifyStep,
@@ -389,4 +392,8 @@ export function createPipeline<TClaims extends JwtClaims = JwtClaims>(
       typeof value === 'object' && value !== null && produced.has(value),
     answer,
   })
+  // `withAttributes` merges `enrich`'s result into every user and service principal, so their
+  // `attributes` hold at least what the hook's result type says (TAttributes is inferred from it,
+  // and is the untyped record without a hook).
+  return pipeline as unknown as Pipeline<TClaims, TAttributes>
 }

@@ -68,8 +68,11 @@ export interface ServiceAuthenticator {
   readonly schemes: readonly { readonly name: string; readonly header: string }[]
 }
 
-/** Options of {@link createPipeline}. */
-export interface PipelineOptions<TClaims extends JwtClaims = JwtClaims> {
+/** Options of {@link createPipeline}; `TAttributes` is inferred from `enrich`'s result. */
+export interface PipelineOptions<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   /** Where to look for the token, in order (RFC 6750 §2). Default `[bearer()]`. */
   readonly tokenFrom?: readonly TokenSource[]
   /** The protection space named in `WWW-Authenticate` (RFC 6750 §3). Default `'api'`. */
@@ -79,24 +82,31 @@ export interface PipelineOptions<TClaims extends JwtClaims = JwtClaims> {
   /** Lets `principal()`, `any()` and `permission()` accept service credentials. */
   readonly services?: ServiceAuthenticator
   /**
-   * Adds attributes to each user or service principal, once per request. A failure (not an
-   * `AuthError`) answers 503 `principal_unavailable`.
+   * Adds attributes to each user or service principal, once per request; its result's type is
+   * `principal.attributes`' type on every principal step. A failure (not an `AuthError`) answers
+   * 503 `principal_unavailable`.
    */
   readonly enrich?: (
     principal: Exclude<Principal<TClaims>, { kind: 'anonymous' }>,
     view: RequestView,
-  ) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>
+  ) => TAttributes | Promise<TAttributes>
 }
 
 /** What a custom step's function can ask for; each is memoised per request. */
-export interface StepContext<TClaims extends JwtClaims = JwtClaims> {
+export interface StepContext<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   verified(): Promise<VerifiedToken<TClaims>>
   user(): Promise<User<TClaims>>
-  principal(): Promise<Principal<TClaims>>
+  principal(): Promise<Principal<TClaims, TAttributes>>
 }
 
 /** The steps of one pipeline, sharing one verifier and one per-request memo. */
-export interface Pipeline<TClaims extends JwtClaims = JwtClaims> {
+export interface Pipeline<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   readonly verifier: Verifier<TClaims>
   readonly realm: string
   /** Requires a valid token. */
@@ -112,14 +122,14 @@ export interface Pipeline<TClaims extends JwtClaims = JwtClaims> {
   /** No token: `undefined`; a bad token is still refused. */
   optional(): Step<VerifiedToken<TClaims> | undefined>
   /** A user or a service. */
-  principal(): Step<Principal<TClaims>>
+  principal(): Step<Principal<TClaims, TAttributes>>
   /** A principal of one of these kinds (`'anonymous'` lets a request without credentials through). */
-  any(...kinds: readonly PrincipalKind[]): Step<Principal<TClaims>>
+  any(...kinds: readonly PrincipalKind[]): Step<Principal<TClaims, TAttributes>>
   /** A user or a service holding the permissions, as `options.permissions` decides. */
-  permission(statements: readonly string[], mode?: MatchMode): Step<Principal<TClaims>>
+  permission(statements: readonly string[], mode?: MatchMode): Step<Principal<TClaims, TAttributes>>
   /** A custom step. `fn` throws an `AuthError` to refuse. */
   step<T>(
-    fn: (view: RequestView, ctx: StepContext<TClaims>) => T | Promise<T>,
+    fn: (view: RequestView, ctx: StepContext<TClaims, TAttributes>) => T | Promise<T>,
     security?: StepSecurity,
   ): Step<T>
   /** The token this pipeline verified for the request, if a step verified one. */

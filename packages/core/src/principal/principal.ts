@@ -8,15 +8,21 @@ import type { JwtClaims, User, VerifiedToken } from '../verify/types.js'
  * if (principal.kind === 'user') console.log(principal.user.email)
  * ```
  */
-export interface UserPrincipal<TClaims extends JwtClaims = JwtClaims> {
+export interface UserPrincipal<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> {
   readonly kind: 'user'
   readonly id: string
   readonly groups: readonly string[]
   readonly scopes: readonly string[]
   readonly token: VerifiedToken<TClaims>
   readonly user: User<TClaims>
-  /** What the pipeline's `enrich` hook added (Djognito's `attach_attributes`); `{}` without one. */
-  readonly attributes: Readonly<Record<string, unknown>>
+  /**
+   * What the pipeline's `enrich` hook added (Djognito's `attach_attributes`), typed as its result;
+   * `{}` without one.
+   */
+  readonly attributes: Readonly<TAttributes>
 }
 
 /**
@@ -27,12 +33,16 @@ export interface UserPrincipal<TClaims extends JwtClaims = JwtClaims> {
  * if (principal.kind === 'service') console.log(principal.attributes)
  * ```
  */
-export interface ServicePrincipal {
+export interface ServicePrincipal<TAttributes extends object = Readonly<Record<string, unknown>>> {
   readonly kind: 'service'
   readonly id: string
   readonly groups: readonly string[]
   readonly scopes: readonly string[]
-  readonly attributes: Readonly<Record<string, unknown>>
+  /**
+   * The service's own attributes, and what the pipeline's `enrich` hook added, typed as the hook's
+   * result when there is one (the service's own keys are still there at run time).
+   */
+  readonly attributes: Readonly<TAttributes>
 }
 
 /**
@@ -58,8 +68,10 @@ export interface AnonymousPrincipal {
  * const name = principal.kind === 'anonymous' ? 'guest' : principal.id
  * ```
  */
-export type Principal<TClaims extends JwtClaims = JwtClaims> =
-  UserPrincipal<TClaims> | ServicePrincipal | AnonymousPrincipal
+export type Principal<
+  TClaims extends JwtClaims = JwtClaims,
+  TAttributes extends object = Readonly<Record<string, unknown>>,
+> = UserPrincipal<TClaims, TAttributes> | ServicePrincipal<TAttributes> | AnonymousPrincipal
 
 /** The kinds of {@link Principal}. */
 export type PrincipalKind = Principal['kind']
