@@ -5,6 +5,7 @@ import type { KeyEntry } from '../keys/key-set.js'
 import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/check-claims.js'
 import { namesNestedJwt } from '../internal/nested-content-type.js'
 import { parseToken } from '../internal/parse-token.js'
+import { ProducedSlot } from '../internal/produced-slot.js'
 import { backend } from '#crypto'
 import type { Provider } from './provider.js'
 import { userFromClaims } from './user-from-claims.js'
@@ -301,14 +302,17 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       if (pending !== undefined) await pending
     }
 
-    const result: VerifiedToken<TClaims> = Object.freeze({
-      token,
-      header: deepFreeze(header),
-      claims: deepFreeze(claims) as TClaims,
-      issuer: issuer.issuer,
-      scopes: Object.freeze(collect(claims, issuer.scopeClaims)),
-      groups: Object.freeze(collect(claims, issuer.groupClaims)),
-    })
+    // The slot lets a binding's pipeline mark the result as one it handed out (ProducedSlot).
+    const result: VerifiedToken<TClaims> = Object.freeze(
+      ProducedSlot.add({
+        token,
+        header: deepFreeze(header),
+        claims: deepFreeze(claims) as TClaims,
+        issuer: issuer.issuer,
+        scopes: Object.freeze(collect(claims, issuer.scopeClaims)),
+        groups: Object.freeze(collect(claims, issuer.groupClaims)),
+      }),
+    )
     // An entry never outlives exp (no tolerance added), nor its key: see the hit check below.
     if (cache !== undefined && alg !== 'none')
       cache.set(cacheKey(token), { result, expiresAtMs: validUntil * 1000, jwks, key })
