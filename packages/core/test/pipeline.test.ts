@@ -186,4 +186,58 @@ describe('createPipeline', () => {
     expect(result.ok && other.produced(result.value)).toBe(false)
     expect(one.produced({ claims: {} })).toBe(false)
   })
+
+  it('produced() holds for users and principals, per pipeline, and for a token both handed out', async () => {
+    const one = createPipeline(verifier)
+    const other = createPipeline(verifier)
+    const token = mint(key, { scope: 'read' })
+    const user = await one.user().run(withToken(token))
+    const principal = await one.principal().run(withToken(token))
+    if (!user.ok || !principal.ok) throw new Error('expected both steps to pass')
+    for (const value of [user.value, principal.value]) {
+      expect(one.produced(value)).toBe(true)
+      expect(other.produced(value)).toBe(false)
+    }
+    // A copy of a produced value is not produced: the mark is not an own property.
+    expect(one.produced({ ...principal.value })).toBe(false)
+    expect(one.produced(structuredClone(user.value))).toBe(false)
+    // The cached token is one object for both pipelines: each trusts it once it handed it out.
+    const shared = await other.verify().run(withToken(token))
+    if (!shared.ok || principal.value.kind !== 'user') throw new Error('expected a user token')
+    expect(shared.value).toBe(principal.value.token)
+    expect(one.produced(shared.value)).toBe(true)
+    expect(other.produced(shared.value)).toBe(true)
+    expect(createPipeline(verifier).produced(shared.value)).toBe(false)
+    // The mark is invisible: no own key, nothing in JSON, values equal a plain copy.
+    expect(Reflect.ownKeys(principal.value)).toEqual(Object.keys(principal.value))
+    expect(Reflect.ownKeys(shared.value)).toEqual(Object.keys(shared.value))
+    expect(shared.value).toStrictEqual({ ...shared.value })
+    expect(Object.isFrozen(shared.value) && Object.isFrozen(principal.value)).toBe(true)
+  })
+
+  it('produced() holds for what a custom verifier or a service source returns, frozen or not', async () => {
+    const plain = (t: string) => verifier.verify(t).then((v) => ({ ...v }))
+    const frozenUser = (v: Parameters<typeof verifier.user>[0]) =>
+      Object.freeze({ ...verifier.user(v) })
+    const custom = { ...verifier, verify: plain, user: frozenUser }
+    const frozenService = Object.freeze({ ...SERVICE })
+    const pipeline = createPipeline(custom, {
+      services: {
+        ...services,
+        authenticate: async (v: RequestView) => (await services.authenticate(v)) && frozenService,
+      },
+    })
+    const other = createPipeline(custom)
+    const token = await pipeline.verify().run(withToken())
+    const user = await pipeline.user().run(withToken())
+    const service = await pipeline.principal().run(view({ 'x-api-key': 'good' }))
+    const anonymous = await pipeline.any('anonymous').run(view())
+    if (!token.ok || !user.ok || !service.ok || !anonymous.ok)
+      throw new Error('expected all to pass')
+    expect(service.value).toBe(frozenService)
+    for (const value of [token.value, user.value, service.value, anonymous.value]) {
+      expect(pipeline.produced(value)).toBe(true)
+      expect(other.produced(value)).toBe(false)
+    }
+  })
 })

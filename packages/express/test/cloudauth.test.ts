@@ -214,6 +214,32 @@ describe('composition', () => {
     expect((await fetch(url, { headers: bearer(token({ scope: 'a' })) })).status).toBe(200)
     expect(verify).toHaveBeenCalledTimes(1)
   })
+
+  it('verifies once with res.locals replaced or removed, and adds no visible key to res.locals', async () => {
+    const { verifier, verify } = spyVerifier()
+    const auth = cloudauth(verifier)
+    const url = await serve((app) => {
+      app.get('/plain', auth.verify(), auth.scope(['a']), (_req, res) => {
+        res.json({ keys: Object.keys(res.locals as object), json: JSON.stringify(res.locals) })
+      })
+      app.get(
+        '/none',
+        (_req, res, next) => {
+          ;(res as unknown as { locals: unknown }).locals = undefined
+          next()
+        },
+        auth.verify(),
+        auth.scope(['a']),
+        (req, res) => res.json({ sub: req.auth?.claims.sub }),
+      )
+    })
+    const plain = await fetch(`${url}/plain`, { headers: bearer(token({ scope: 'a' })) })
+    expect(await plain.json()).toEqual({ keys: [], json: '{}' })
+    expect(verify).toHaveBeenCalledTimes(1)
+    const none = await fetch(`${url}/none`, { headers: bearer(token({ scope: 'a' })) })
+    expect(await none.json()).toEqual({ sub: 'user-1' })
+    expect(verify).toHaveBeenCalledTimes(2)
+  })
 })
 
 describe('the per-request memo', () => {

@@ -2,6 +2,7 @@ import { requireGroups, requireScopes, type MatchMode } from '../checks/scopes.j
 import { parseClaims } from '../checks/parse-claims.js'
 import { AuthError, isAuthError } from '../errors/auth-error.js'
 import { ConfigError } from '../errors/config-error.js'
+import { ProducedSlot } from '../internal/produced-slot.js'
 import type {
   AnonymousPrincipal,
   Principal,
@@ -30,12 +31,14 @@ import type {
 } from './pipeline-types.js'
 import type { RequestView } from './request-view.js'
 
-const ANONYMOUS: AnonymousPrincipal = Object.freeze({
-  kind: 'anonymous',
-  id: null,
-  groups: Object.freeze<[]>([]),
-  scopes: Object.freeze<[]>([]),
-})
+const ANONYMOUS: AnonymousPrincipal = Object.freeze(
+  ProducedSlot.add({
+    kind: 'anonymous' as const,
+    id: null,
+    groups: Object.freeze<[]>([]),
+    scopes: Object.freeze<[]>([]),
+  }),
+)
 const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({})
 const KINDS: readonly PrincipalKind[] = ['user', 'service', 'anonymous']
 const TOKEN_ONLY: StepSecurity = Object.freeze({ credentials: 'token', kinds: ['user'] as const })
@@ -97,11 +100,17 @@ export function createPipeline<
   }
   const responseOptions = { realm }
 
-  // Everything this pipeline made. A value on a request (a context variable, `req.auth`) is trusted
-  // only when it is one of them: one set by another instance, another library or the app was never
-  // checked against this configuration. The memo keys below are private to this pipeline for the
-  // same reason.
-  const produced = new WeakSet<object>()
+  // Everything this pipeline made carries its brand. A value on a request (a context variable,
+  // `req.auth`) is trusted only when it does: one set by another instance, another library or the
+  // app was never checked against this configuration. Core's tokens, users and principals have a
+  // private slot for the brand (no per-request entry in a WeakSet, whose ephemerons cost every
+  // scavenge); only values without one (a custom verifier's) go to `foreign`. The memo keys below
+  // are private to this pipeline for the same reason.
+  const brand = {}
+  const foreign = new WeakSet<object>()
+  const keep = (value: object): void => {
+    if (!ProducedSlot.mark(value, brand)) foreign.add(value)
+  }
   const VERIFIED = {}
   const USER = {}
   const PRINCIPAL = {}
@@ -115,7 +124,7 @@ export function createPipeline<
 
   async function verifyAndKeep(view: RequestView, token: string): Promise<VerifiedToken<TClaims>> {
     const verified = await verifier.verify(token)
-    produced.add(verified)
+    keep(verified)
     view.memo.set(VERIFIED, verified)
     return verified
   }
@@ -139,7 +148,7 @@ export function createPipeline<
     } catch (error) {
       throw asClaimsError(error, 'the token claims do not map to a user')
     }
-    produced.add(made)
+    keep(made)
     view.memo.set(USER, made)
     return made
   }
@@ -180,7 +189,7 @@ export function createPipeline<
       if (await hasToken(view)) {
         throw new AuthError('invalid_request', 'a token and a service credential were both sent')
       }
-      principal = Object.freeze(await withAttributes(service, view))
+      principal = Object.freeze(ProducedSlot.add(await withAttributes(service, view)))
     } else {
       let token: VerifiedToken<TClaims> | undefined
       try {
@@ -201,10 +210,10 @@ export function createPipeline<
           user: made,
           attributes: NO_ATTRIBUTES,
         }
-        principal = Object.freeze(await withAttributes(base, view))
+        principal = Object.freeze(ProducedSlot.add(await withAttributes(base, view)))
       }
     }
-    produced.add(principal)
+    keep(principal)
     view.memo.set(PRINCIPAL, principal)
     return principal
   }
@@ -389,7 +398,9 @@ export function createPipeline<
     },
     token: (view: RequestView) => view.memo.get(VERIFIED) as VerifiedToken<TClaims> | undefined,
     produced: (value: unknown) =>
-      typeof value === 'object' && value !== null && produced.has(value),
+      typeof value === 'object' &&
+      value !== null &&
+      (ProducedSlot.has(value, brand) ?? foreign.has(value)),
     answer,
   })
   // `withAttributes` merges `enrich`'s result into every user and service principal, so their

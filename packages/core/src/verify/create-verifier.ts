@@ -5,6 +5,7 @@ import type { KeyEntry } from '../keys/key-set.js'
 import { checkAudience, checkTimes, collect, deepFreeze } from '../internal/check-claims.js'
 import { namesNestedJwt } from '../internal/nested-content-type.js'
 import { parseToken } from '../internal/parse-token.js'
+import { ProducedSlot } from '../internal/produced-slot.js'
 import { backend } from '#crypto'
 import type { Provider } from './provider.js'
 import { userFromClaims } from './user-from-claims.js'
@@ -258,6 +259,7 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     token: string,
     nowMs: number,
     trace: Trace | undefined,
+    index: string,
   ): Promise<VerifiedToken<TClaims>> {
     const { header, claims, signingInput, signature } = parseToken(token)
     const iss = claims.iss
@@ -301,17 +303,20 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
       if (pending !== undefined) await pending
     }
 
-    const result: VerifiedToken<TClaims> = Object.freeze({
-      token,
-      header: deepFreeze(header),
-      claims: deepFreeze(claims) as TClaims,
-      issuer: issuer.issuer,
-      scopes: Object.freeze(collect(claims, issuer.scopeClaims)),
-      groups: Object.freeze(collect(claims, issuer.groupClaims)),
-    })
+    // The slot lets a binding's pipeline mark the result as one it handed out (ProducedSlot).
+    const result: VerifiedToken<TClaims> = Object.freeze(
+      ProducedSlot.add({
+        token,
+        header: deepFreeze(header),
+        claims: deepFreeze(claims) as TClaims,
+        issuer: issuer.issuer,
+        scopes: Object.freeze(collect(claims, issuer.scopeClaims)),
+        groups: Object.freeze(collect(claims, issuer.groupClaims)),
+      }),
+    )
     // An entry never outlives exp (no tolerance added), nor its key: see the hit check below.
     if (cache !== undefined && alg !== 'none')
-      cache.set(cacheKey(token), { result, expiresAtMs: validUntil * 1000, jwks, key })
+      cache.set(index, { result, expiresAtMs: validUntil * 1000, jwks, key })
     return result
   }
 
@@ -328,9 +333,10 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
     if (token.length > maxTokenBytes)
       throw new AuthError('malformed_token', `the token is longer than ${maxTokenBytes} bytes`)
     const nowMs = now()
+    // Computed once: the miss path stores the result under it.
+    const index = cache === undefined ? '' : cacheKey(token)
     if (cache !== undefined) {
-      const key = cacheKey(token)
-      const hit = cache.get(key)
+      const hit = cache.get(index)
       // A hit is the whole token, character for character: the index is only its tail.
       if (hit !== undefined && hit.result.token === token) {
         // Served only while unexpired and while its key is still the one the issuer publishes.
@@ -352,10 +358,10 @@ export function createVerifier<TClaims extends JwtClaims = JwtClaims>(
           if (isRevoked !== undefined) await revoked(hit.result)
           return hit.result
         }
-        cache.delete(key)
+        cache.delete(index)
       }
     }
-    const result = await verifyFresh(token, nowMs, trace)
+    const result = await verifyFresh(token, nowMs, trace, index)
     if (isRevoked !== undefined) await revoked(result)
     return result
   }

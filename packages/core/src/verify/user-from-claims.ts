@@ -1,4 +1,5 @@
 import { requireUserId } from '../checks/require-user-id.js'
+import { ProducedSlot } from '../internal/produced-slot.js'
 import type { JwtClaims, User, VerifiedToken } from './types.js'
 
 /** Options of {@link userFromClaims}: what differs from one provider to the next. */
@@ -92,7 +93,8 @@ function serialisable<TUser extends { readonly kind: 'user'; readonly claims: un
   user: TUser,
 ): Readonly<TUser> {
   Object.defineProperty(user, 'toJSON', { value: userJson, enumerable: false })
-  return Object.freeze(user)
+  // The slot lets a binding's pipeline mark the user as one it handed out (ProducedSlot).
+  return Object.freeze(ProducedSlot.add(user))
 }
 
 /** `toJSON` of a user: its own fields but `kind` and `claims`. */

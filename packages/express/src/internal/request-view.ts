@@ -9,10 +9,14 @@ import type { Request, Response } from 'express'
 
 // One view per request, shared by every cloudauth middleware of the request (and every instance:
 // each pipeline keeps its results under its own private memo keys).
-// Kept on the request under a symbol, not in a WeakMap: a WeakMap entry per request costs the
-// garbage collector ephemeron work in every scavenge.
+// Kept under a symbol in `res.locals`, Express's per-request store, not in a WeakMap (an entry per
+// request costs the garbage collector ephemeron work in every scavenge) nor on `req`: Express gives
+// each request and response its app's prototype (`Object.setPrototypeOf`), after which V8 makes a
+// new hidden class for every property added to that request, about as costly as the whole cached
+// verify. `res.locals` is a prototype-less object (a dictionary): adding a key there is cheap.
+// `req` is the fallback when an app replaced `res.locals` with something that is not an object.
 const VIEW = Symbol('cloudauth.view')
-type WithView = Request & { [VIEW]?: RequestView }
+type Holder = { [VIEW]?: RequestView }
 
 // Express's request for the view: a class, so each request allocates one small object and no
 // closures.
@@ -55,9 +59,11 @@ class ExpressRequest implements RequestViewInit {
  * must see both to refuse them.
  */
 export function requestView(req: Request, res: Response): RequestView {
-  const held = (req as WithView)[VIEW]
+  const locals: unknown = res.locals
+  const holder = (typeof locals === 'object' && locals !== null ? locals : req) as Holder
+  const held = holder[VIEW]
   if (held !== undefined) return held
   const view = createRequestView(new ExpressRequest(req, res))
-  ;(req as WithView)[VIEW] = view
+  holder[VIEW] = view
   return view
 }
