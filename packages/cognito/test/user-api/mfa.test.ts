@@ -272,6 +272,10 @@ describe('SELECT_MFA_TYPE', () => {
     ['MFAMethodNotFoundException', 400, 'mfa_not_enabled'],
     ['InvalidParameterException', 400, 'invalid_parameter'],
     ['NotAuthorizedException', 401, 'not_authorized'],
+    ['InvalidSmsRoleAccessPolicyException', 502, 'code_delivery_failed'],
+    ['InvalidSmsRoleTrustRelationshipException', 502, 'code_delivery_failed'],
+    ['InvalidEmailRoleAccessPolicyException', 502, 'code_delivery_failed'],
+    ['CodeDeliveryFailureException', 502, 'code_delivery_failed'],
   ])('%s is %i %s', async (exception, status, code) => {
     cognito(() => ({ error: exception }))
     const answer = await respond({
@@ -731,6 +735,20 @@ describe('a signed-in user turns the authenticator app on and off (Bearer access
       'ForbiddenException',
       502,
       'cognito_error',
+    ],
+    [
+      '/cognito/mfa/preference',
+      { email: { enabled: true } },
+      'FeatureUnavailableInTierException',
+      400,
+      'mfa_not_enabled',
+    ],
+    [
+      '/cognito/mfa/preference',
+      { sms: { enabled: true } },
+      'ConcurrentModificationException',
+      409,
+      'concurrent_modification',
     ],
   ])('%s %j: %s is %i %s', async (path, body, exception, status, code) => {
     cognito(() => ({ error: exception }))

@@ -183,6 +183,16 @@ export function mapCognitoError(
         ...cause,
         retryAfter: retry.limitExceeded,
       })
+    case 'FeatureUnavailableInTierException':
+      return new CognitoApiError(
+        'mfa_not_enabled',
+        "The user pool's feature plan does not include this (e-mail MFA needs Essentials or Plus).",
+        cause,
+      )
+    // The pool cannot send the code: its SNS or SES role is wrong. Not the request's fault.
+    case 'InvalidSmsRoleAccessPolicyException':
+    case 'InvalidSmsRoleTrustRelationshipException':
+    case 'InvalidEmailRoleAccessPolicyException':
     case 'CodeDeliveryFailureException':
       return new CognitoApiError(
         'code_delivery_failed',
