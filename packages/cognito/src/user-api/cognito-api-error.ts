@@ -21,6 +21,8 @@ export type CognitoApiErrorCode =
   | 'code_expired'
   | 'invalid_parameter'
   | 'rejected_by_trigger'
+  | 'mfa_not_enabled'
+  | 'concurrent_modification'
   | 'too_many_requests'
   | 'unsupported_challenge'
   | 'code_delivery_failed'
@@ -54,6 +56,8 @@ export const COGNITO_API_ERROR_STATUS: Readonly<
   code_expired: 400,
   invalid_parameter: 400,
   rejected_by_trigger: 400,
+  mfa_not_enabled: 400,
+  concurrent_modification: 409,
   too_many_requests: 429,
   unsupported_challenge: 501,
   code_delivery_failed: 502,

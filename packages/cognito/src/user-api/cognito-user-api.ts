@@ -1,4 +1,5 @@
 import {
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -7,7 +8,9 @@ import {
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
   type ChallengeNameType,
   type CodeDeliveryDetailsType,
@@ -25,14 +28,17 @@ import type {
   ChallengeStep,
   CodeDelivery,
   CognitoTokens,
+  MfaType,
   NextStep,
   SignInResult,
+  VerifySoftwareTokenStep,
 } from './next-step.js'
 import {
   mapCognitoError,
   type Operation,
   type RetryAfterSeconds,
 } from './internal/map-cognito-error.js'
+import { isBase32Secret, labelProblem, otpauthUri } from './internal/otpauth-uri.js'
 import { secretHash } from './internal/secret-hash.js'
 
 /** Options of {@link cognitoUserApi}. */
@@ -58,6 +64,11 @@ export interface CognitoUserApiOptions {
   readonly timeoutMs?: number
   /** `Retry-After` seconds of 429 and 503 answers. Default `{ tooManyRequests: 1, limitExceeded: 60, unavailable: 5 }`. */
   readonly retryAfter?: Partial<RetryAfterSeconds>
+  /**
+   * The issuer an authenticator app shows above the code (`otpauth://totp/ISSUER:account`): your
+   * app's name. 1 to 128 characters, no colon. Default: none (the app shows the account alone).
+   */
+  readonly totpIssuer?: string
 }
 
 /** A challenge answer: the step as the sign-in returned it, plus what the user typed. */
@@ -71,11 +82,66 @@ export type ChallengeAnswer =
       readonly attributes?: Readonly<Record<string, string>>
     }
   | {
-      readonly step: 'sms_mfa' | 'software_token_mfa'
+      readonly step: 'sms_mfa' | 'software_token_mfa' | 'email_otp'
       readonly session: string
       readonly username: string
       readonly code: string
     }
+  | {
+      readonly step: 'select_mfa_type'
+      readonly session: string
+      readonly username: string
+      /** One of the step's `mfaTypes`. */
+      readonly mfaType: MfaType
+    }
+  | {
+      readonly step: 'custom_challenge'
+      readonly session: string
+      readonly username: string
+      /** What the user answered; the pool's Verify Auth Challenge trigger judges it. */
+      readonly answer: string
+    }
+  | {
+      readonly step: 'verify_software_token'
+      readonly session: string
+      readonly username: string
+      /** The authenticator app's current six-digit code. */
+      readonly code: string
+      /** A name for the authenticator, such as `Alice's phone`. */
+      readonly deviceName?: string
+    }
+
+/** A new authenticator-app secret: show `otpauthUri` as a QR code, or `secretCode` to type in. */
+export interface SoftwareTokenSecret {
+  /** The base32 TOTP secret (RFC 4648 §6). Show it to its user only; never log or store it. */
+  readonly secretCode: string
+  /** `otpauth://totp/ISSUER:account?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30`. */
+  readonly otpauthUri: string
+}
+
+/** The result of {@link CognitoUserApi.setUpSoftwareToken}: the secret, and the step to verify it. */
+export interface SoftwareTokenSetupResult extends SoftwareTokenSecret {
+  /** Send it to `respondToChallenge()` with the app's first `code`. */
+  readonly next: VerifySoftwareTokenStep
+}
+
+/** One second factor's setting for {@link CognitoUserApi.setMfaPreference}. */
+export interface MfaSetting {
+  /** Whether Cognito asks for this factor at sign-in. */
+  readonly enabled: boolean
+  /** Cognito asks for this factor first. Only with `enabled: true`. */
+  readonly preferred?: boolean
+}
+
+/** The settings {@link CognitoUserApi.setMfaPreference} changes; absent factors stay as they are. */
+export interface MfaPreference {
+  /** Authenticator app (TOTP); it must have been verified before it can be enabled. */
+  readonly softwareToken?: MfaSetting
+  /** SMS codes (needs a verified `phone_number`). */
+  readonly sms?: MfaSetting
+  /** E-mail codes (needs a verified `email`, and the pool's Essentials or Plus tier). */
+  readonly email?: MfaSetting
+}
 
 /** The result of {@link CognitoUserApi.signUp}. */
 export interface SignUpResult {
@@ -129,6 +195,30 @@ export interface CognitoUserApi {
   }): Promise<{ readonly next: NextStep }>
   /** `GlobalSignOut`: revokes every refresh token of the user the access token belongs to. */
   signOut(input: { readonly accessToken: string }): Promise<void>
+  /**
+   * In an `mfa_setup` sign-in: `AssociateSoftwareToken` with the challenge session. Returns the
+   * new secret and a `verify_software_token` step for {@link respondToChallenge}.
+   */
+  setUpSoftwareToken(input: {
+    readonly session: string
+    readonly username: string
+    /** The account an authenticator shows. Default: `username`. */
+    readonly accountName?: string
+  }): Promise<SoftwareTokenSetupResult>
+  /** For a signed-in user: `AssociateSoftwareToken` with the access token. */
+  associateSoftwareToken(input: {
+    readonly accessToken: string
+    /** The account an authenticator shows. Default: the token's `username`. */
+    readonly accountName?: string
+  }): Promise<SoftwareTokenSecret>
+  /** For a signed-in user: `VerifySoftwareToken` with the app's first code. Enable it with {@link setMfaPreference}. */
+  verifySoftwareToken(input: {
+    readonly accessToken: string
+    readonly code: string
+    readonly deviceName?: string
+  }): Promise<void>
+  /** For a signed-in user: `SetUserMFAPreference`, turning second factors on or off. */
+  setMfaPreference(input: { readonly accessToken: string } & MfaPreference): Promise<void>
 }
 
 const DEFAULT_RETRY_AFTER: RetryAfterSeconds = {
@@ -137,11 +227,37 @@ const DEFAULT_RETRY_AFTER: RetryAfterSeconds = {
   unavailable: 5,
 }
 
+// USER_PASSWORD_AUTH's challenges. SMS_OTP, PASSWORD, SELECT_CHALLENGE and WEB_AUTHN belong to the
+// choice-based USER_AUTH flow, which this API does not start; any other name is 501.
 const CHALLENGE_STEPS: Readonly<Record<string, ChallengeStep['step']>> = {
   NEW_PASSWORD_REQUIRED: 'new_password_required',
   SMS_MFA: 'sms_mfa',
   SOFTWARE_TOKEN_MFA: 'software_token_mfa',
+  EMAIL_OTP: 'email_otp',
+  SELECT_MFA_TYPE: 'select_mfa_type',
+  MFA_SETUP: 'mfa_setup',
+  CUSTOM_CHALLENGE: 'custom_challenge',
 }
+
+const CHALLENGE_NAMES: Readonly<
+  Record<Exclude<ChallengeAnswer['step'], 'verify_software_token'>, ChallengeNameType>
+> = {
+  new_password_required: 'NEW_PASSWORD_REQUIRED',
+  sms_mfa: 'SMS_MFA',
+  software_token_mfa: 'SOFTWARE_TOKEN_MFA',
+  email_otp: 'EMAIL_OTP',
+  select_mfa_type: 'SELECT_MFA_TYPE',
+  custom_challenge: 'CUSTOM_CHALLENGE',
+}
+
+const MFA_TYPES: ReadonlySet<string> = new Set<MfaType>([
+  'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+  'EMAIL_OTP',
+])
+
+// Parameters Cognito adds to every challenge: not the custom challenge's own.
+const COGNITO_PARAMETERS: ReadonlySet<string> = new Set(['USERNAME', 'USER_ID_FOR_SRP'])
 
 function positiveInteger(value: unknown, max: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max
@@ -170,6 +286,12 @@ function usernameOf(accessToken: string): string | undefined {
   }
 }
 
+function secretOf(value: string | undefined): string {
+  if (!isBase32Secret(value))
+    throw new CognitoApiError('cognito_error', 'Cognito answered without a usable TOTP secret.')
+  return value
+}
+
 function toTokens(result: AuthenticationResultType): CognitoTokens {
   const { AccessToken, IdToken, RefreshToken, ExpiresIn, TokenType } = result
   if (typeof AccessToken !== 'string' || typeof IdToken !== 'string')
@@ -194,6 +316,19 @@ function parseRequiredAttributes(value: string | undefined): string[] {
   } catch {
     return []
   }
+}
+
+/** `MFAS_CAN_SETUP` / `MFAS_CAN_CHOOSE`: a JSON list such as `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`. */
+function parseMfaTypes(value: string | undefined): MfaType[] {
+  if (value === undefined) return []
+  let list: unknown
+  try {
+    list = JSON.parse(value)
+  } catch {
+    return []
+  }
+  if (!Array.isArray(list)) return []
+  return list.filter((item): item is MfaType => typeof item === 'string' && MFA_TYPES.has(item))
 }
 
 function toResult(
@@ -237,6 +372,7 @@ function toResult(
         },
       }
     case 'sms_mfa':
+    case 'email_otp':
       return {
         status: 'challenge',
         next: {
@@ -252,6 +388,35 @@ function toResult(
       }
     case 'software_token_mfa':
       return { status: 'challenge', next: { step, session, username: challengeUser } }
+    case 'select_mfa_type':
+    case 'mfa_setup':
+      return {
+        status: 'challenge',
+        next: {
+          step,
+          session,
+          username: challengeUser,
+          mfaTypes: parseMfaTypes(
+            step === 'mfa_setup' ? params.MFAS_CAN_SETUP : params.MFAS_CAN_CHOOSE,
+          ),
+        },
+      }
+    case 'custom_challenge':
+      return {
+        status: 'challenge',
+        next: {
+          step,
+          session,
+          username: challengeUser,
+          // The trigger's publicChallengeParameters: public by design (its private ones stay in
+          // the Lambda).
+          parameters: Object.fromEntries(
+            Object.entries(params).filter(
+              ([key, value]) => !COGNITO_PARAMETERS.has(key) && typeof value === 'string',
+            ),
+          ),
+        },
+      }
   }
 }
 
@@ -259,9 +424,11 @@ function toResult(
  * Cognito's own user API for one app client, through `@aws-sdk/client-cognito-identity-provider`
  * (an optional peer dependency: install it to use this subpath). fastauth's `/cognito/login` and
  * `/cognito/sign-new-user`, done fully: password sign-in (`USER_PASSWORD_AUTH`), challenges
- * (new password required, SMS and authenticator-app MFA) as typed next steps, refresh
- * (`REFRESH_TOKEN_AUTH`), sign-up with confirmation and resend, forgot and confirm password, and
- * global sign-out. With `clientSecret`, each call carries `SECRET_HASH`.
+ * (new password required; SMS, e-mail and authenticator-app MFA; choosing a factor; setting up an
+ * authenticator during the sign-in; custom challenges) as typed next steps, refresh
+ * (`REFRESH_TOKEN_AUTH`), sign-up with confirmation and resend, forgot and confirm password,
+ * global sign-out, and a signed-in user's authenticator-app enrolment and MFA settings. With
+ * `clientSecret`, each call carries `SECRET_HASH`.
  *
  * Mount its routes with `cognitoUserRoutes(api)`; or call the operations yourself.
  *
@@ -275,12 +442,13 @@ function toResult(
  * ```
  * @throws ConfigError at construction: `clientId` malformed, `clientSecret` empty, no region (give
  *   `region` or an AWS `userPoolId`), `endpoint` not https or loopback http, `maxAttempts` or
- *   `timeoutMs` not positive integers.
+ *   `timeoutMs` not positive integers, `totpIssuer` empty, too long or holding a colon.
  * @returns operations that reject with {@link CognitoApiError}: `not_authorized` (401),
  *   `user_not_confirmed` (403, with `next`), `password_reset_required` (403), `user_exists` and
  *   `alias_exists` (409), `invalid_password`, `code_mismatch`, `code_expired`, `invalid_parameter`,
- *   `rejected_by_trigger` (400), `user_not_found` (404, forgot-password and resend only),
- *   `too_many_requests` (429, `retryAfter`), `unsupported_challenge` (501), `code_delivery_failed`
+ *   `rejected_by_trigger`, `mfa_not_enabled`, `invalid_request` (400), `user_not_found` (404,
+ *   forgot-password and resend only), `concurrent_modification` (409), `too_many_requests` (429,
+ *   `retryAfter`), `unsupported_challenge` (501), `code_delivery_failed`
  *   and `cognito_error` (502), `cognito_unavailable` (503, `retryAfter`).
  */
 export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
@@ -323,6 +491,8 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
   for (const [key, value] of Object.entries(retry))
     if (!positiveInteger(value, 86_400))
       problems.add(`retryAfter.${key}`, 'must be an integer from 1 to 86400 (seconds)')
+  const { totpIssuer } = options
+  if (totpIssuer !== undefined) problems.add('totpIssuer', labelProblem(totpIssuer))
   problems.throwIfAny()
 
   const clientId = options.clientId
@@ -387,28 +557,145 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
           ...(await hash(answer.username)),
         }
         let name: ChallengeNameType
-        if (answer.step === 'new_password_required') {
-          name = 'NEW_PASSWORD_REQUIRED'
-          responses.NEW_PASSWORD = answer.newPassword
-          for (const [attribute, value] of Object.entries(answer.attributes ?? {}))
-            responses[`userAttributes.${attribute}`] = value
-        } else if (answer.step === 'sms_mfa') {
-          name = 'SMS_MFA'
-          responses.SMS_MFA_CODE = answer.code
-        } else {
-          name = 'SOFTWARE_TOKEN_MFA'
-          responses.SOFTWARE_TOKEN_MFA_CODE = answer.code
+        let session = answer.session
+        switch (answer.step) {
+          case 'new_password_required':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.NEW_PASSWORD = answer.newPassword
+            for (const [attribute, value] of Object.entries(answer.attributes ?? {}))
+              responses[`userAttributes.${attribute}`] = value
+            break
+          case 'sms_mfa':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.SMS_MFA_CODE = answer.code
+            break
+          case 'software_token_mfa':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.SOFTWARE_TOKEN_MFA_CODE = answer.code
+            break
+          case 'email_otp':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.EMAIL_OTP_CODE = answer.code
+            break
+          case 'select_mfa_type':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.ANSWER = answer.mfaType
+            break
+          case 'custom_challenge':
+            name = CHALLENGE_NAMES[answer.step]
+            responses.ANSWER = answer.answer
+            break
+          case 'verify_software_token': {
+            // The server chains the two calls: the session VerifySoftwareToken returns is good for
+            // nothing but this RespondToAuthChallenge, so the client never needs to hold it.
+            const verified = await client.send(
+              new VerifySoftwareTokenCommand({
+                Session: answer.session,
+                UserCode: answer.code,
+                ...(answer.deviceName === undefined
+                  ? {}
+                  : { FriendlyDeviceName: answer.deviceName }),
+              }),
+              deadline(),
+            )
+            if (verified.Status !== 'SUCCESS')
+              throw new CognitoApiError('code_mismatch', 'The code is wrong.')
+            if (typeof verified.Session !== 'string' || verified.Session === '')
+              throw new CognitoApiError(
+                'cognito_error',
+                'Cognito verified the code without a session.',
+              )
+            session = verified.Session
+            name = 'MFA_SETUP'
+            break
+          }
         }
         const result = await client.send(
           new RespondToAuthChallengeCommand({
             ClientId: clientId,
             ChallengeName: name,
-            Session: answer.session,
+            Session: session,
             ChallengeResponses: responses,
           }),
           deadline(),
         )
         return toResult(result, answer.username)
+      }),
+
+    setUpSoftwareToken: ({ session, username, accountName }) =>
+      run('setUpSoftwareToken', username, async () => {
+        const answer = await client.send(
+          new AssociateSoftwareTokenCommand({ Session: session }),
+          deadline(),
+        )
+        const secret = secretOf(answer.SecretCode)
+        if (typeof answer.Session !== 'string' || answer.Session === '')
+          throw new CognitoApiError('cognito_error', 'Cognito sent the secret without a session.')
+        return {
+          secretCode: secret,
+          otpauthUri: otpauthUri(secret, accountName ?? username, totpIssuer),
+          next: { step: 'verify_software_token', session: answer.Session, username },
+        }
+      }),
+
+    associateSoftwareToken: ({ accessToken, accountName }) =>
+      run('associateSoftwareToken', undefined, async () => {
+        const answer = await client.send(
+          new AssociateSoftwareTokenCommand({ AccessToken: accessToken }),
+          deadline(),
+        )
+        const secret = secretOf(answer.SecretCode)
+        // Cognito accepted the token, so its `username` claim names the user the secret is for.
+        const account = accountName ?? usernameOf(accessToken) ?? 'user'
+        return { secretCode: secret, otpauthUri: otpauthUri(secret, account, totpIssuer) }
+      }),
+
+    verifySoftwareToken: ({ accessToken, code, deviceName }) =>
+      run('verifySoftwareToken', undefined, async () => {
+        const answer = await client.send(
+          new VerifySoftwareTokenCommand({
+            AccessToken: accessToken,
+            UserCode: code,
+            ...(deviceName === undefined ? {} : { FriendlyDeviceName: deviceName }),
+          }),
+          deadline(),
+        )
+        if (answer.Status !== 'SUCCESS')
+          throw new CognitoApiError('code_mismatch', 'The code is wrong.')
+      }),
+
+    setMfaPreference: ({ accessToken, softwareToken, sms, email }) =>
+      run('setMfaPreference', undefined, async () => {
+        const settings = { softwareToken, sms, email }
+        if (Object.values(settings).every((setting) => setting === undefined))
+          throw new CognitoApiError(
+            'invalid_request',
+            'Give at least one of softwareToken, sms and email.',
+          )
+        for (const [factor, setting] of Object.entries(settings))
+          if (setting?.preferred === true && !setting.enabled)
+            throw new CognitoApiError(
+              'invalid_request',
+              `${factor}: a factor can be preferred only when it is enabled.`,
+            )
+        const toType = (setting: MfaSetting | undefined) =>
+          setting === undefined
+            ? undefined
+            : {
+                Enabled: setting.enabled,
+                ...(setting.preferred === undefined ? {} : { PreferredMfa: setting.preferred }),
+              }
+        await client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: accessToken,
+            ...(softwareToken === undefined
+              ? {}
+              : { SoftwareTokenMfaSettings: toType(softwareToken) }),
+            ...(sms === undefined ? {} : { SMSMfaSettings: toType(sms) }),
+            ...(email === undefined ? {} : { EmailMfaSettings: toType(email) }),
+          }),
+          deadline(),
+        )
       }),
 
     refresh: ({ refreshToken, username }) =>

@@ -6,7 +6,11 @@ export type {
   CodeSentResult,
   CognitoUserApi,
   CognitoUserApiOptions,
+  MfaPreference,
+  MfaSetting,
   SignUpResult,
+  SoftwareTokenSecret,
+  SoftwareTokenSetupResult,
 } from './cognito-user-api.js'
 export { cognitoUserRoutes, COGNITO_USER_ROUTE_PATHS } from './cognito-user-routes.js'
 export type {
@@ -24,7 +28,9 @@ export type {
   ChallengeStep,
   CodeDelivery,
   CognitoTokens,
+  MfaType,
   NextStep,
   SignInResult,
+  VerifySoftwareTokenStep,
 } from './next-step.js'
 export type { RetryAfterSeconds } from './internal/map-cognito-error.js'

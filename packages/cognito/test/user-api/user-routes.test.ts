@@ -234,7 +234,7 @@ describe('challenges as typed next steps', () => {
   it('a challenge this API does not answer is 501 naming it', async () => {
     server.use(
       fakeCognito(() => ({
-        json: { ChallengeName: 'CUSTOM_CHALLENGE', Session: SESSION, ChallengeParameters: {} },
+        json: { ChallengeName: 'SELECT_CHALLENGE', Session: SESSION, ChallengeParameters: {} },
       })).handler,
     )
     const answer = await call(
@@ -243,10 +243,10 @@ describe('challenges as typed next steps', () => {
     )
     expect(answer.status).toBe(501)
     expect(answer.body).toMatchObject({ error: 'unsupported_challenge' })
-    expect(String(answer.body?.message)).toContain('CUSTOM_CHALLENGE')
+    expect(String(answer.body?.message)).toContain('SELECT_CHALLENGE')
   })
 
-  it('a wrong MFA code or a stale session is 401', async () => {
+  it('a wrong MFA code is 400 code_mismatch; a stale session is 401 with sign_in next', async () => {
     server.use(fakeCognito(() => ({ error: 'CodeMismatchException' })).handler)
     const mismatch = await call(
       routes,
@@ -276,6 +276,7 @@ describe('challenges as typed next steps', () => {
     )
     expect(stale.status).toBe(401)
     expect(stale.body?.error).toBe('not_authorized')
+    expect(stale.body?.next).toEqual({ step: 'sign_in' })
   })
 })
 

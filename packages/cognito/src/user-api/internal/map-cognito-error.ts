@@ -12,6 +12,10 @@ export type Operation =
   | 'refresh'
   | 'signOut'
   | 'respondToChallenge'
+  | 'setUpSoftwareToken'
+  | 'associateSoftwareToken'
+  | 'verifySoftwareToken'
+  | 'setMfaPreference'
 
 /** Seconds to wait after each throttling exception. */
 export interface RetryAfterSeconds {
@@ -35,7 +39,17 @@ const NOT_AUTHORIZED: Readonly<Partial<Record<Operation, string>>> = {
   refresh: 'The refresh token is invalid, expired or revoked.',
   signOut: 'The access token is invalid, expired or revoked.',
   respondToChallenge: 'The challenge session is invalid or expired, or the answer is wrong.',
+  setUpSoftwareToken: 'The sign-in session is invalid or expired: sign in again.',
+  associateSoftwareToken: 'The access token is invalid, expired or revoked.',
+  verifySoftwareToken: 'The access token is invalid, expired or revoked.',
+  setMfaPreference: 'The access token is invalid, expired or revoked.',
 }
+
+// A challenge session Cognito refuses cannot be answered again: the way out is a new sign-in.
+const SESSION_OPERATIONS: ReadonlySet<Operation> = new Set([
+  'respondToChallenge',
+  'setUpSoftwareToken',
+])
 
 // Cognito's password policy message names the rule the password broke, never the password.
 const POLICY_MESSAGE =
@@ -71,7 +85,7 @@ export function mapCognitoError(
       return new CognitoApiError(
         'not_authorized',
         NOT_AUTHORIZED[operation] ?? 'Cognito refused the request as not authorized.',
-        cause,
+        SESSION_OPERATIONS.has(operation) ? { ...cause, next: { step: 'sign_in' } } : cause,
       )
     case 'UserNotFoundException':
       if (operation === 'forgotPassword' || operation === 'resendCode')
@@ -116,8 +130,34 @@ export function mapCognitoError(
         'Another user already has this e-mail address or phone number.',
         cause,
       )
+    case 'PasswordHistoryPolicyViolationException':
+      return new CognitoApiError(
+        'invalid_password',
+        'The password was used recently: choose another one.',
+        cause,
+      )
+    // EnableSoftwareTokenMFAException: VerifySoftwareToken's first code did not match the secret.
     case 'CodeMismatchException':
+    case 'EnableSoftwareTokenMFAException':
       return new CognitoApiError('code_mismatch', 'The code is wrong.', cause)
+    case 'SoftwareTokenMFANotFoundException':
+      return new CognitoApiError(
+        'mfa_not_enabled',
+        'Authenticator-app (TOTP) MFA is not enabled for this user pool or this user.',
+        cause,
+      )
+    case 'MFAMethodNotFoundException':
+      return new CognitoApiError(
+        'mfa_not_enabled',
+        'The user has no such second factor set up.',
+        cause,
+      )
+    case 'ConcurrentModificationException':
+      return new CognitoApiError(
+        'concurrent_modification',
+        'Another change to this user is in progress: try again.',
+        cause,
+      )
     case 'ExpiredCodeException':
       return new CognitoApiError('code_expired', 'The code has expired: ask for a new one.', cause)
     case 'InvalidParameterException':
@@ -143,6 +183,16 @@ export function mapCognitoError(
         ...cause,
         retryAfter: retry.limitExceeded,
       })
+    case 'FeatureUnavailableInTierException':
+      return new CognitoApiError(
+        'mfa_not_enabled',
+        "The user pool's feature plan does not include this (e-mail MFA needs Essentials or Plus).",
+        cause,
+      )
+    // The pool cannot send the code: its SNS or SES role is wrong. Not the request's fault.
+    case 'InvalidSmsRoleAccessPolicyException':
+    case 'InvalidSmsRoleTrustRelationshipException':
+    case 'InvalidEmailRoleAccessPolicyException':
     case 'CodeDeliveryFailureException':
       return new CognitoApiError(
         'code_delivery_failed',
