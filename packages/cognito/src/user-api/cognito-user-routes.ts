@@ -1,9 +1,10 @@
 import { ConfigError } from '@cloudauth/core'
+import { jsonAnswer } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { CognitoApiError } from './cognito-api-error.js'
 import type { CognitoUserApi } from './cognito-user-api.js'
-import { errorAnswer, jsonAnswer, readJsonBody } from './internal/json-route.js'
+import { errorAnswer, readCognitoBody } from './internal/json-route.js'
 
 /** The routes of {@link cognitoUserRoutes}, by operation. */
 export type CognitoUserRoute =
@@ -183,7 +184,7 @@ export function cognitoUserRoutes(
   problems.throwIfAny()
 
   const handle = async (route: CognitoUserRoute, request: Request): Promise<Response> => {
-    const read = <S extends z.ZodType>(schema: S) => readJsonBody(request, schema, maxBodyBytes)
+    const read = <S extends z.ZodType>(schema: S) => readCognitoBody(request, schema, maxBodyBytes)
     switch (route) {
       case 'signIn':
         return jsonAnswer(200, await api.signIn(await read(bodies.signIn)))

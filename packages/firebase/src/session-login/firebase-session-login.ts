@@ -5,6 +5,7 @@ import {
   type VerifiedToken,
   type Verifier,
 } from '@cloudauth/core'
+import { jsonAnswer } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { firebase } from '../firebase.js'
@@ -13,7 +14,7 @@ import { projectIdProblem, tenantIdProblem } from '../internal/config-rules.js'
 import { SessionLoginError } from './session-login-error.js'
 import { googleAccessToken, type ServiceAccountKey } from './internal/google-access-token.js'
 import { UNAVAILABLE_RETRY_AFTER, googleFetch, jsonOf } from './internal/google-fetch.js'
-import { json, readJson } from './internal/http.js'
+import { readJson } from './internal/http.js'
 
 /** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
 export type FetchHandler = (request: Request) => Promise<Response | undefined>
@@ -109,20 +110,20 @@ function pathProblem(value: unknown): string | undefined {
 
 function errorAnswer(error: unknown): Response {
   if (error instanceof SessionLoginError)
-    return json(
+    return jsonAnswer(
       error.status,
       { error: error.code, message: error.message },
       error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) },
     )
   if (isAuthError(error))
-    return json(
+    return jsonAnswer(
       error.status,
       { error: error.code, message: error.description },
       error.status === 503
         ? { 'retry-after': String(error.retryAfter ?? UNAVAILABLE_RETRY_AFTER) }
         : {},
     )
-  return json(502, { error: 'upstream_error', message: 'The session could not be created.' })
+  return jsonAnswer(502, { error: 'upstream_error', message: 'The session could not be created.' })
 }
 
 /**
@@ -300,7 +301,7 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
         'The sign-in is too old: sign in again.',
       )
     const sessionCookie = await createSessionCookie(parsed.data.idToken)
-    return json(
+    return jsonAnswer(
       200,
       { status: 'ok', expiresIn },
       { 'set-cookie': cookie(url, sessionCookie, expiresIn) },
@@ -318,7 +319,7 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
     if (!isLogin && url.pathname !== logoutPath) return undefined
     if (request.method === 'OPTIONS') return undefined
     if (request.method !== 'POST')
-      return json(
+      return jsonAnswer(
         405,
         { error: 'method_not_allowed', message: 'Only POST is allowed here.' },
         { allow: 'POST' },
