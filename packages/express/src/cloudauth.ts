@@ -21,7 +21,7 @@ import {
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { requestView } from './internal/request-view.js'
 import { sendError } from './internal/send-error.js'
-import { toFetchRequest, writeFetchResponse } from './internal/fetch-bridge.js'
+import { mountFetch } from './internal/fetch-bridge.js'
 
 declare global {
   // Express types its request through this global namespace; merging is how middleware adds fields.
@@ -312,15 +312,7 @@ export function cloudauth<
     mount(handler: FetchHandler): RequestHandler {
       if (typeof handler !== 'function')
         throw new ConfigError('mount(handler)', 'must be a function')
-      return (req, res, next) => {
-        handler(toFetchRequest(req))
-          .then((response) => {
-            if (response === undefined) next()
-            else return writeFetchResponse(res, response)
-            return undefined
-          })
-          .catch(next)
-      }
+      return mountFetch(handler)
     },
   })
 }
