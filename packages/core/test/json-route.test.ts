@@ -16,7 +16,8 @@ async function refusal(promise: Promise<unknown>): Promise<JsonBodyError> {
     () => undefined,
     (reason: unknown) => reason,
   )
-  if (!(error instanceof JsonBodyError)) throw new Error(`expected a JsonBodyError, got ${String(error)}`)
+  if (!(error instanceof JsonBodyError))
+    throw new Error(`expected a JsonBodyError, got ${String(error)}`)
   return error
 }
 
