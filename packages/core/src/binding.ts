@@ -31,3 +31,4 @@ export type { ReadJsonBodyOptions, ReadJsonBodySchemaOptions } from './binding/r
 export { JsonBodyError } from './binding/json-body-error.js'
 export type { JsonBodyErrorCode, JsonBodyField } from './binding/json-body-error.js'
 export { jsonAnswer } from './binding/json-answer.js'
+export type { FetchHandler } from './binding/fetch-handler.js'

@@ -1,5 +1,5 @@
 import { ConfigError } from '@cloudauth/core'
-import { jsonAnswer } from '@cloudauth/core/binding'
+import { jsonAnswer, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { CognitoApiError } from './cognito-api-error.js'
@@ -18,8 +18,8 @@ export type CognitoUserRoute =
   | 'signOut'
   | 'respondToChallenge'
 
-/** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
-export type FetchHandler = (request: Request) => Promise<Response | undefined>
+/** A Fetch-API route handler: core's `FetchHandler`, here for the routes' users. */
+export type { FetchHandler }
 
 /** Options of {@link cognitoUserRoutes}. */
 export interface CognitoUserRoutesOptions {

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream'
+import type { FetchHandler } from '@cloudauth/core/binding'
 import type { Request, RequestHandler, Response } from 'express'
-
-/** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
-type FetchHandler = (request: globalThis.Request) => Promise<globalThis.Response | undefined>
 
 /** A body a parser already read that cannot be handed on as it was sent. */
 class BodyNotForwardable extends Error {}

@@ -5,7 +5,7 @@ import {
   type VerifiedToken,
   type Verifier,
 } from '@cloudauth/core'
-import { jsonAnswer } from '@cloudauth/core/binding'
+import { jsonAnswer, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { firebase } from '../firebase.js'
@@ -16,8 +16,8 @@ import { googleAccessToken, type ServiceAccountKey } from './internal/google-acc
 import { UNAVAILABLE_RETRY_AFTER, googleFetch, jsonOf } from './internal/google-fetch.js'
 import { readJson } from './internal/http.js'
 
-/** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
-export type FetchHandler = (request: Request) => Promise<Response | undefined>
+/** A Fetch-API route handler: core's `FetchHandler`, here for the session routes' users. */
+export type { FetchHandler }
 
 /** Options of {@link firebaseSessionLogin}. */
 export interface FirebaseSessionLoginOptions {
