@@ -1,5 +1,5 @@
 import { ConfigError } from '@cloudauth/core'
-import { jsonAnswer, type FetchHandler } from '@cloudauth/core/binding'
+import { jsonAnswer, originCheck, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { CognitoApiError } from './cognito-api-error.js'
@@ -157,27 +157,10 @@ export function cognitoUserRoutes(
     if (routes.has(full)) problems.add(`paths.${route}`, 'is the path of another route')
     routes.set(full, route)
   }
-  const allowed = options.allowedOrigins === undefined ? [] : options.allowedOrigins
-  const origins = new Set<string>()
-  if (allowed !== null) {
-    if (!Array.isArray(allowed))
-      problems.add('allowedOrigins', 'must be a list of origins, or null')
-    else
-      for (const origin of allowed as unknown[]) {
-        let parsed: URL | undefined
-        try {
-          parsed = typeof origin === 'string' ? new URL(origin) : undefined
-        } catch {
-          parsed = undefined
-        }
-        if (parsed === undefined || parsed.origin !== origin)
-          problems.add(
-            'allowedOrigins',
-            'must hold origins such as https://app.example.com (no path)',
-          )
-        else origins.add(origin)
-      }
-  }
+  const fromAllowedOrigin = originCheck({
+    allowedOrigins: options.allowedOrigins === undefined ? [] : options.allowedOrigins,
+    problems,
+  })
   const maxBodyBytes = options.maxBodyBytes ?? 16_384
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 256 || maxBodyBytes > 1_048_576)
     problems.add('maxBodyBytes', 'must be an integer from 256 to 1048576')
@@ -257,8 +240,7 @@ export function cognitoUserRoutes(
       return errorAnswer(new CognitoApiError('method_not_allowed', 'Only POST is allowed here.'), {
         allow: 'POST',
       })
-    const origin = request.headers.get('origin')
-    if (allowed !== null && origin !== null && origin !== url.origin && !origins.has(origin))
+    if (!fromAllowedOrigin(request, url))
       return errorAnswer(
         new CognitoApiError('forbidden_origin', 'Requests from this origin are not allowed.'),
       )

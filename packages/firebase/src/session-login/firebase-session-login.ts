@@ -5,7 +5,7 @@ import {
   type VerifiedToken,
   type Verifier,
 } from '@cloudauth/core'
-import { jsonAnswer, type FetchHandler } from '@cloudauth/core/binding'
+import { jsonAnswer, originCheck, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { firebase } from '../firebase.js'
@@ -188,18 +188,11 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
   const secure = options.secure ?? 'auto'
   if (secure !== 'auto' && typeof secure !== 'boolean')
     problems.add('secure', "must be true, false or 'auto'")
-  const origins = new Set<string>()
-  for (const origin of (options.allowedOrigins ?? []) as unknown[]) {
-    let parsed: string | undefined
-    try {
-      parsed = typeof origin === 'string' ? new URL(origin).origin : undefined
-    } catch {
-      parsed = undefined
-    }
-    if (parsed === undefined || parsed !== origin)
-      problems.add('allowedOrigins', 'must hold origins such as https://app.example.com (no path)')
-    else origins.add(parsed)
-  }
+  const fromAllowedOrigin = originCheck({
+    allowedOrigins: options.allowedOrigins ?? [],
+    requireOrigin: true,
+    problems,
+  })
   const loginPath = options.paths?.login ?? '/auth/session-login'
   const logoutPath = options.paths?.logout ?? '/auth/session-logout'
   problems.add('paths.login', pathProblem(loginPath))
@@ -324,8 +317,7 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
         { error: 'method_not_allowed', message: 'Only POST is allowed here.' },
         { allow: 'POST' },
       )
-    const origin = request.headers.get('origin')
-    if (origin === null || (origin !== url.origin && !origins.has(origin)))
+    if (!fromAllowedOrigin(request, url))
       return errorAnswer(
         new SessionLoginError('forbidden_origin', 'A same-origin Origin header is required.'),
       )
