@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { ConfigError } from '../errors/config-error.js'
+import { readCapped } from '../internal/read-capped.js'
 import { JsonBodyError, type JsonBodyField } from './json-body-error.js'
 
 /** Options of {@link readJsonBody}. */
@@ -60,7 +61,10 @@ export async function readJsonBody(
   if (!JSON_TYPE.test(request.headers.get('content-type') ?? ''))
     throw new JsonBodyError('unsupported_media_type', 'The body must be application/json.')
   if (Number(request.headers.get('content-length') ?? '0') > maxBytes) throw tooLarge(maxBytes)
-  const bytes = await readLimited(request, maxBytes)
+  const bytes =
+    request.body === null
+      ? new Uint8Array(0)
+      : await readCapped(request.body, maxBytes, () => tooLarge(maxBytes))
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -93,28 +97,4 @@ function segmentKey(segment: PropertyKey | StandardSchemaV1.PathSegment): string
 
 function tooLarge(maxBytes: number): JsonBodyError {
   return new JsonBodyError('payload_too_large', `The body is larger than ${maxBytes} bytes.`)
-}
-
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  if (request.body === null) return new Uint8Array(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel()
-      throw tooLarge(maxBytes)
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
 }
