@@ -545,7 +545,7 @@ function loginSteps(world: World): Step[] {
       path: '/api/me',
       tokenLabel: 'session cookie (code + PKCE)',
       before: async () => {
-        session.cookie = await scriptedLogin(world.login.url, 'demo-user')
+        session.cookie = (await scriptedLogin(world.login.url, { username: 'demo-user' })).header()
       },
       cookie: () => session.cookie,
       expect: { status: 200 },

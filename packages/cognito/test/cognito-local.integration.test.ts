@@ -3,100 +3,16 @@
  * ../../../shared/EMULATORS.md): the emulator is started on a free 127.0.0.1 port in a temporary
  * directory, driven through the AWS SDK's Cognito client, and stopped afterwards.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { execFile } from 'node:child_process'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createVerifier } from '@cloudauth/core'
+import { startCognitoLocal, type CognitoLocal } from '@cloudauth/test-servers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cognito } from '../src/index.js'
 
-const require = createRequire(import.meta.url)
-const START = join(dirname(require.resolve('cognito-local/package.json')), 'lib/bin/start.js')
 const SEED = fileURLToPath(new URL('./cognito-local-seed.mjs', import.meta.url))
-
-interface Emulator {
-  readonly endpoint: string
-  readonly child: ChildProcess
-  readonly dir: string
-  readonly output: string[]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
-
-async function startEmulator(): Promise<Emulator> {
-  const dir = await mkdtemp(join(tmpdir(), 'cloudauth-cognito-local-'))
-  // Another process may take the probed port before the emulator binds it: try a few.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
-    const endpoint = `http://127.0.0.1:${port}`
-    await mkdir(join(dir, '.cognito'), { recursive: true })
-    await writeFile(
-      join(dir, '.cognito', 'config.json'),
-      JSON.stringify({ TokenConfig: { IssuerDomain: endpoint } }),
-    )
-    const child = spawn(process.execPath, [START], {
-      cwd: dir,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEBUG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const output: string[] = []
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString())
-      if (output.length > 50) output.shift()
-    }
-    child.stdout?.on('data', keep)
-    child.stderr?.on('data', keep)
-    let exited = false
-    child.once('exit', () => (exited = true))
-    const deadline = Date.now() + 15_000
-    while (!exited && Date.now() < deadline) {
-      try {
-        const health = await fetch(`${endpoint}/health`)
-        if (health.ok) return { endpoint, child, dir, output }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    await stopEmulator({ endpoint, child, dir: '', output })
-    if (!exited) {
-      await rm(dir, { recursive: true, force: true })
-      throw new Error(`cognito-local did not start:\n${output.join('')}`)
-    }
-  }
-  await rm(dir, { recursive: true, force: true })
-  throw new Error('cognito-local could not bind a free port')
-}
-
-async function stopEmulator(emulator: Emulator | undefined): Promise<void> {
-  if (emulator === undefined) return
-  const { child } = emulator
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (emulator.dir !== '') await rm(emulator.dir, { recursive: true, force: true })
-}
 
 /** What cognito-local-seed.mjs prints. */
 interface Seed {
@@ -115,12 +31,12 @@ interface Tokens {
   readonly id: string
 }
 
-let emulator: Emulator | undefined
+let emulator: CognitoLocal | undefined
 let endpoint = ''
 let seed: Seed
 
 beforeAll(async () => {
-  emulator = await startEmulator()
+  emulator = await startCognitoLocal()
   endpoint = emulator.endpoint
   // A plain node process: see the note at the top of cognito-local-seed.mjs.
   const { stdout } = await promisify(execFile)(process.execPath, [SEED, endpoint], {
@@ -132,7 +48,7 @@ beforeAll(async () => {
 }, 25_000)
 
 afterAll(async () => {
-  await stopEmulator(emulator)
+  await emulator?.stop()
 })
 
 describe('cognito() against cognito-local', () => {

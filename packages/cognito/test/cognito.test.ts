@@ -2,6 +2,7 @@ import {
   createVerifier,
   parseClaims,
   toErrorResponse,
+  type Provider,
   type VerifiedToken,
   type VerifierEvent,
 } from '@cloudauth/core'
@@ -569,6 +570,12 @@ describe('claim schemas', () => {
       VerifiedToken<CognitoClaims>
     >()
     expect([access, id, either].map((v) => v.provider)).toEqual(['cognito', 'cognito', 'cognito'])
+    // A provider with specific claims is still a Provider: apps keep several in one variable.
+    const providers: Provider[] = [
+      cognito({ userPoolId: POOL, clientId: CLIENT, tokenUse: 'access' }),
+      cognito({ userPoolId: POOL, clientId: CLIENT, tokenUse: 'id' }),
+    ]
+    expect(providers.map((p) => p.provider)).toEqual(['cognito', 'cognito'])
     expectTypeOf<CognitoAccessClaims['client_id']>().toEqualTypeOf<string>()
     expectTypeOf<CognitoIdClaims['aud']>().toEqualTypeOf<string>()
     expectTypeOf<CognitoClaims['token_use']>().toEqualTypeOf<'access' | 'id'>()

@@ -249,7 +249,7 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
           pools: poolOptions as [CognitoPoolOptions, ...CognitoPoolOptions[]],
           ...(section.ENDPOINT === undefined ? {} : { endpoint: section.ENDPOINT }),
           ...(userId === undefined ? {} : { userId }),
-        }) as unknown as Provider
+        })
       } catch (error) {
         collect(problems, error, rename)
       }
@@ -299,7 +299,7 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
         ...(userId === undefined ? {} : { userId }),
       } as unknown as Auth0Options
       try {
-        built.push(auth0(tenantOptions) as unknown as Provider)
+        built.push(auth0(tenantOptions))
       } catch (error) {
         collect(problems, error, (option) => fields[option] ?? at('DOMAIN'))
       }
@@ -332,7 +332,7 @@ export function cloudauthFromEnv(options: CloudauthFromEnvOptions = {}): Cloudau
           projectId: section.PROJECT_ID,
           ...(section.TENANT_ID === undefined ? {} : { tenantId: section.TENANT_ID }),
           ...(userId === undefined ? {} : { userId }),
-        }) as unknown as Provider
+        })
       } catch (error) {
         collect(problems, error, (option) => fields[option] ?? name('FIREBASE'))
       }

@@ -6,115 +6,27 @@
  * login opts out explicitly with `idTokenNonce: 'if-present'`; without it the login is refused.
  * The pool is seeded through cognito-local's JSON API (AWS JSON 1.1, which it does not sign-check).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
 import { createVerifier } from '@cloudauth/core'
 import { cognito } from '@cloudauth/cognito'
+import { startCognitoLocal, type CognitoLocal } from '@cloudauth/test-servers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cognitoHostedUi, createLogin, memoryStore, type SessionStore } from '../src/index.js'
 import { APP, Jar, SECRET_A, app, startLogin } from './helpers.js'
 
-const require = createRequire(import.meta.url)
-const START = join(dirname(require.resolve('cognito-local/package.json')), 'lib/bin/start.js')
 const EMAIL = 'alice@example.com'
 const PASSWORD = 'Passw0rd!local'
 const CALLBACK = `${APP}/auth/callback`
 
-let child: ChildProcess | undefined
-let dir = ''
+let emulator: CognitoLocal | undefined
 let endpoint = ''
 let poolId = ''
 let clientId = ''
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
-
-async function stop(): Promise<void> {
-  const running = child
-  child = undefined
-  if (running !== undefined && running.exitCode === null && running.signalCode === null) {
-    const exited = new Promise((resolve) => running.once('exit', resolve))
-    running.kill('SIGTERM')
-    const timer = setTimeout(() => running.kill('SIGKILL'), 3_000)
-    await exited
-    clearTimeout(timer)
-  }
-}
-
-async function start(): Promise<void> {
-  dir = await mkdtemp(join(tmpdir(), 'cloudauth-login-cognito-local-'))
-  // Another process may take the probed port before the emulator binds it: try a few.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
-    endpoint = `http://127.0.0.1:${port}`
-    await mkdir(join(dir, '.cognito'), { recursive: true })
-    await writeFile(
-      join(dir, '.cognito', 'config.json'),
-      JSON.stringify({ TokenConfig: { IssuerDomain: endpoint } }),
-    )
-    const spawned = spawn(process.execPath, [START], {
-      cwd: dir,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEBUG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child = spawned
-    const output: string[] = []
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString())
-      if (output.length > 50) output.shift()
-    }
-    spawned.stdout?.on('data', keep)
-    spawned.stderr?.on('data', keep)
-    let exited = false
-    spawned.once('exit', () => (exited = true))
-    const deadline = Date.now() + 15_000
-    while (!exited && Date.now() < deadline) {
-      try {
-        if ((await fetch(`${endpoint}/health`)).ok) return
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    await stop()
-    if (!exited) throw new Error(`cognito-local did not start:\n${output.join('')}`)
-  }
-  throw new Error('cognito-local could not bind a free port')
-}
-
-/** One call of cognito-local's Cognito API (the AWS JSON 1.1 protocol the SDK speaks). */
-async function cognitoApi(operation: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
-    },
-    body: JSON.stringify(body),
-  })
-  const json = (await response.json()) as Record<string, unknown>
-  if (response.status !== 200) throw new Error(`${operation}: ${response.status}`)
-  return json
-}
+const cognitoApi = (operation: string, body: object) => emulator!.call(operation, body)
 
 beforeAll(async () => {
-  await start()
+  emulator = await startCognitoLocal()
+  endpoint = emulator.endpoint
   const pool = await cognitoApi('CreateUserPool', { PoolName: 'login-hosted-ui' })
   poolId = (pool.UserPool as { Id: string }).Id
   const client = await cognitoApi('CreateUserPoolClient', {
@@ -144,8 +56,7 @@ beforeAll(async () => {
 }, 30_000)
 
 afterAll(async () => {
-  await stop()
-  if (dir !== '') await rm(dir, { recursive: true, force: true })
+  await emulator?.stop()
 })
 
 function makeLogin(store: SessionStore, idTokenNonce?: 'required' | 'if-present') {

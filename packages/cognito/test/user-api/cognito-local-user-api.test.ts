@@ -15,7 +15,7 @@ import { createVerifier } from '@cloudauth/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cognito } from '@cloudauth/cognito'
 import { cognitoUserApi, cognitoUserRoutes, type FetchHandler } from '@cloudauth/cognito/user-api'
-import { FIXED_CODE, startEmulator, stopEmulator, type Emulator } from './emulator.js'
+import { FIXED_CODE, startEmulator, type Emulator } from './emulator.js'
 import { post } from './aws.js'
 
 const EMAIL = 'bob@example.com'
@@ -64,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   admin?.destroy()
-  await stopEmulator(emulator)
+  await emulator?.stop()
 })
 
 describe('the Cognito user API against cognito-local', () => {

@@ -248,8 +248,11 @@ export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
    * ```
    */
   readonly revalidate?: ClaimsCheck
-  /** Revocation: runs on every verify, cache hits included. Return true to reject with `token_revoked`. */
-  readonly isRevoked?: (verified: VerifiedToken<TClaims>) => boolean | Promise<boolean>
+  /**
+   * Revocation: runs on every verify, cache hits included. Return true to reject with `token_revoked`.
+   * (Method syntax on purpose: a provider with specific claims stays assignable to `Provider`.)
+   */
+  isRevoked?(this: void, verified: VerifiedToken<TClaims>): boolean | Promise<boolean>
   /** The `fetch` used for key sets. Default `globalThis.fetch`. */
   readonly fetch?: typeof fetch
   /** JWKS cache tuning. */
@@ -272,8 +275,8 @@ export interface VerifierOptions<TClaims extends JwtClaims = JwtClaims> {
   readonly devLog?: boolean | ((line: string) => void)
   /** A clock in milliseconds, for tests. Default `Date.now`. */
   readonly now?: () => number
-  /** Maps verified claims to a normalised user. Providers supply one. */
-  readonly toUser?: (verified: VerifiedToken<TClaims>) => User<TClaims>
+  /** Maps verified claims to a normalised user. Providers supply one. (Method syntax: see `isRevoked`.) */
+  toUser?(this: void, verified: VerifiedToken<TClaims>): User<TClaims>
   /** Names the provider in users and logs. Default `'jwt'`. */
   readonly provider?: string
 }

@@ -1,0 +1,45 @@
+import express, { type Express } from 'express'
+import { cloudauth } from '@cloudauth/express'
+import { session } from '@cloudauth/login'
+import { createExampleLogin, type LoginExampleConfig } from './config.js'
+import { homePage, profilePage } from './pages.js'
+
+/**
+ * The same app on Express: `/`, `/profile` (a browser page: anonymous visitors go to the login
+ * page), `/api/me` (an API: 401), and the login routes mounted in one line.
+ */
+export function createExpressApp(config: LoginExampleConfig): Express {
+  const login = createExampleLogin(config)
+  const api = cloudauth(config.provider, { tokenFrom: [session(login)] })
+  const pages = cloudauth(config.provider, {
+    tokenFrom: [session(login)],
+    onError: (error, req, res) => {
+      if (error.status !== 401) {
+        res
+          .status(error.status)
+          .type('text')
+          .send('The sign-in service is unavailable; try again shortly.')
+        return
+      }
+      const answer = login.redirectToLogin({ method: req.method, url: req.originalUrl })
+      res.status(answer.status).set(answer.headers).send(answer.body)
+    },
+  })
+
+  const app = express()
+  app.use(api.mount(login.routes))
+  app.get('/', async (req, res) => {
+    res.type('html').send(homePage(await login.session({ header: (name) => req.get(name) })))
+  })
+  const verified = pages.verify()
+  app.get('/profile', verified, async (req, res) => {
+    const current = await login.session({ header: (name) => req.get(name) })
+    res.type('html').send(profilePage(current, verified.get(req).claims.sub ?? ''))
+  })
+  const apiVerified = api.verify()
+  app.get('/api/me', apiVerified, (req, res) => {
+    const auth = apiVerified.get(req)
+    res.json({ sub: auth.claims.sub, issuer: auth.issuer, scopes: auth.scopes })
+  })
+  return app
+}
