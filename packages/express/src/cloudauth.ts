@@ -13,6 +13,7 @@ import {
   createPipeline,
   type ClaimOutput,
   type ClaimSchema,
+  type FetchHandler,
   type Pipeline,
   type PipelineOptions,
   type Step,
@@ -99,11 +100,8 @@ export type AuthMiddleware<T> = RequestHandler & {
   readonly get: (req: Request) => T
 }
 
-/**
- * A Fetch-API route handler a feature exposes (a login callback, a key endpoint): a `Response`,
- * or `undefined` when the request is not one of its routes.
- */
-export type FetchHandler = (request: globalThis.Request) => Promise<globalThis.Response | undefined>
+/** A Fetch-API route handler a feature exposes: core's `FetchHandler`, re-exported. */
+export type { FetchHandler }
 
 /**
  * The middleware factories of one {@link cloudauth} instance.
