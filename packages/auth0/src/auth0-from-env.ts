@@ -75,7 +75,7 @@ export function auth0FromEnv(
   }
   const jwksUri = vars.text('AUTH0_JWKS_URI')
   if (jwksUri !== undefined) {
-    problems.add('AUTH0_JWKS_URI', urlProblem(jwksUri))
+    problems.add('AUTH0_JWKS_URI', insecureUrlProblem(jwksUri))
     if (rest.jwksUri !== undefined)
       problems.add('AUTH0_JWKS_URI', 'is set while jwksUri is given in code: keep one')
   }
@@ -116,14 +116,4 @@ export function auth0FromEnv(
   if (problems.size > 0) problems.collect(() => auth0(code({ audience: 'x' })))
   problems.throwIfAny()
   return auth0({ ...rest, ...tenant, audience: audience ?? [] })
-}
-
-function urlProblem(value: string): string | undefined {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return 'must be an absolute URL'
-  }
-  return insecureUrlProblem(url)
 }

@@ -26,3 +26,11 @@ export {
   resolveVerifier,
 } from './binding/binding-options.js'
 export type { VerifierSource } from './binding/binding-options.js'
+export { readJsonBody } from './binding/read-json-body.js'
+export type { ReadJsonBodyOptions, ReadJsonBodySchemaOptions } from './binding/read-json-body.js'
+export { JsonBodyError } from './binding/json-body-error.js'
+export type { JsonBodyErrorCode, JsonBodyField } from './binding/json-body-error.js'
+export { jsonAnswer } from './binding/json-answer.js'
+export type { FetchHandler } from './binding/fetch-handler.js'
+export { originCheck } from './binding/origin-check.js'
+export type { OriginCheck, OriginCheckOptions } from './binding/origin-check.js'

@@ -125,6 +125,30 @@ describe('createPipeline', () => {
     })
   })
 
+  it("permission(): the source's validate hook refuses a bad statement when the route is declared", () => {
+    const check = vi.fn(() => Promise.resolve({ allowed: true, missing: [] }))
+    const validate = vi.fn((statement: string) =>
+      statement.includes('*') ? 'must not hold a wildcard' : undefined,
+    )
+    const pipeline = createPipeline(verifier, { permissions: { check, validate } })
+    expect(() => pipeline.permission(['orders:read', 'orders:*'])).toThrow(
+      new ConfigError('permission(statements)', '"orders:*": must not hold a wildcard'),
+    )
+    expect(validate).toHaveBeenCalledWith('orders:*')
+    expect(pipeline.permission(['orders:read']).security.permissions?.values).toEqual([
+      'orders:read',
+    ])
+    expect(check).not.toHaveBeenCalled()
+    // Without the hook, any statement is the source's business at check time.
+    expect(() =>
+      createPipeline(verifier, { permissions: { check } }).permission(['orders:*']),
+    ).not.toThrow()
+    const broken = createPipeline(verifier, {
+      permissions: { check, validate: 'yes' as unknown as () => undefined },
+    })
+    expect(() => broken.permission(['a:b'])).toThrow(ConfigError)
+  })
+
   it('enrich runs once per request and adds attributes', async () => {
     const enrich = vi.fn(() => ({ plan: 'pro' }))
     const pipeline = createPipeline(verifier, { enrich })

@@ -10,6 +10,7 @@ import {
   ConfigProblems,
   checkLifetime,
   claimNames,
+  insecureUrlProblem,
   pickTuning,
   readEnv,
   requireUserId,
@@ -409,5 +410,15 @@ describe('ConfigProblems.collect()', () => {
         throw new TypeError('a bug')
       }),
     ).toThrow(TypeError)
+  })
+})
+
+describe('insecureUrlProblem()', () => {
+  it('accepts https and loopback http, as a URL or a string; a string that is no URL is named', () => {
+    for (const ok of ['https://keys.example.com/jwks.json', 'http://127.0.0.1:9229/x'])
+      for (const value of [ok, new URL(ok)]) expect(insecureUrlProblem(value)).toBeUndefined()
+    for (const value of ['http://cognito:9229', new URL('http://example.com')])
+      expect(insecureUrlProblem(value)).toMatch(/^must use https/)
+    expect(insecureUrlProblem('keys.json')).toBe('must be an absolute URL')
   })
 })

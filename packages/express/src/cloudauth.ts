@@ -13,6 +13,7 @@ import {
   createPipeline,
   type ClaimOutput,
   type ClaimSchema,
+  type FetchHandler,
   type Pipeline,
   type PipelineOptions,
   type Step,
@@ -21,7 +22,7 @@ import {
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { requestView } from './internal/request-view.js'
 import { sendError } from './internal/send-error.js'
-import { toFetchRequest, writeFetchResponse } from './internal/fetch-bridge.js'
+import { mountFetch } from './internal/fetch-bridge.js'
 
 declare global {
   // Express types its request through this global namespace; merging is how middleware adds fields.
@@ -99,11 +100,8 @@ export type AuthMiddleware<T> = RequestHandler & {
   readonly get: (req: Request) => T
 }
 
-/**
- * A Fetch-API route handler a feature exposes (a login callback, a key endpoint): a `Response`,
- * or `undefined` when the request is not one of its routes.
- */
-export type FetchHandler = (request: globalThis.Request) => Promise<globalThis.Response | undefined>
+/** A Fetch-API route handler a feature exposes: core's `FetchHandler`, re-exported. */
+export type { FetchHandler }
 
 /**
  * The middleware factories of one {@link cloudauth} instance.
@@ -312,15 +310,7 @@ export function cloudauth<
     mount(handler: FetchHandler): RequestHandler {
       if (typeof handler !== 'function')
         throw new ConfigError('mount(handler)', 'must be a function')
-      return (req, res, next) => {
-        handler(toFetchRequest(req))
-          .then((response) => {
-            if (response === undefined) next()
-            else return writeFetchResponse(res, response)
-            return undefined
-          })
-          .catch(next)
-      }
+      return mountFetch(handler)
     },
   })
 }

@@ -16,16 +16,6 @@ const FROM_ENV: Readonly<Record<string, string>> = {
   tenantId: 'FIREBASE_TENANT_ID',
 }
 
-function urlProblem(value: string): string | undefined {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return 'must be an absolute URL'
-  }
-  return insecureUrlProblem(url)
-}
-
 /**
  * {@link firebase} configured from the environment (`env`, default `process.env`); `options` takes
  * the code-side options of {@link firebase} (`sessionCookie`, `groupClaims`, `emulator`, ...).
@@ -67,7 +57,7 @@ export function firebaseFromEnv(
   const tenantId = vars.text('FIREBASE_TENANT_ID')
   const jwksUri = vars.text('FIREBASE_JWKS_URI')
   if (jwksUri !== undefined) {
-    problems.add('FIREBASE_JWKS_URI', urlProblem(jwksUri))
+    problems.add('FIREBASE_JWKS_URI', insecureUrlProblem(jwksUri))
     if (options.jwksUri !== undefined)
       problems.add('FIREBASE_JWKS_URI', 'is set while jwksUri is given in code: keep one')
   }

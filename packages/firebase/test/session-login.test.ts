@@ -464,6 +464,54 @@ describe('bad requests', () => {
     expect(google.tokenCalls).toBe(0)
   })
 
+  it('answers each body problem with its exact JSON, no-store', async () => {
+    const cases: [Request, number, Record<string, unknown>][] = [
+      [
+        login('{}', { type: 'text/plain' }),
+        415,
+        { error: 'unsupported_media_type', message: 'The body must be application/json.' },
+      ],
+      [
+        login({ idToken: 'x'.repeat(20_000) }),
+        413,
+        { error: 'payload_too_large', message: 'The body is larger than 16384 bytes.' },
+      ],
+      [
+        login('{"idToken":'),
+        400,
+        { error: 'invalid_request', message: 'The body is not valid JSON.' },
+      ],
+      [login(''), 400, { error: 'invalid_request', message: 'The body is not valid JSON.' }],
+      [
+        new Request(`${APP}/auth/session-login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: APP },
+          body: new Uint8Array([0x7b, 0xff, 0x7d]),
+        }),
+        400,
+        { error: 'invalid_request', message: 'The body is not valid JSON.' },
+      ],
+      [
+        login({ idToken: 42 }),
+        400,
+        {
+          error: 'invalid_request',
+          message: 'The body must be { "idToken": "<Firebase ID token>" }.',
+        },
+      ],
+    ]
+    for (const [request, status, body] of cases) {
+      const result = await answer(sessions(), request)
+      expect(result.status).toBe(status)
+      expect(result.body).toEqual(body)
+      expect(result.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(result.headers.get('cache-control')).toBe('no-store')
+    }
+    const get = await answer(sessions(), new Request(`${APP}/auth/session-login`))
+    expect(get.body).toEqual({ error: 'method_not_allowed', message: 'Only POST is allowed here.' })
+    expect(get.headers.get('cache-control')).toBe('no-store')
+  })
+
   it('a form body is 415; GET is 405; OPTIONS and other paths fall through', async () => {
     const form = await answer(
       sessions(),

@@ -10,6 +10,7 @@ import {
   createPipeline,
   type ClaimOutput,
   type ClaimSchema,
+  type FetchHandler,
   type ErrorAnswer,
   type Pipeline,
   type PipelineOptions,
@@ -57,11 +58,8 @@ export interface CloudAuthOptions<
   readonly onError?: (error: AuthError, c: Context) => Response | Promise<Response>
 }
 
-/**
- * A Fetch-API route handler a feature exposes (a login callback, a key endpoint): a `Response`,
- * or `undefined` when the request is not one of its routes.
- */
-export type FetchHandler = (request: Request) => Promise<Response | undefined>
+/** A Fetch-API route handler a feature exposes: core's `FetchHandler`, re-exported. */
+export type { FetchHandler }
 
 /**
  * The middleware factories of one {@link cloudauth} instance. Each call returns a middleware

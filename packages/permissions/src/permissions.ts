@@ -58,6 +58,18 @@ export interface Permissions {
     mode?: CheckMode,
     view?: MemoView,
   ): Promise<CheckResult>
+  /**
+   * Why `statement` is not one a route can require (`resource:action`, no wildcard), or `undefined`
+   * when it is. The bindings ask it when `auth.permission([...])` is declared, so a typo is a
+   * `ConfigError` at startup rather than at the first request.
+   *
+   * @example
+   * ```ts
+   * perms.validate('orders:read') // undefined
+   * perms.validate('orders:*')    // 'each required statement is `resource:action` ...'
+   * ```
+   */
+  validate(statement: string): string | undefined
   /** Every grant of `principal`, active or expired, with the role and group each comes through. */
   explain(principal: PermissionPrincipal, view?: MemoView): Promise<EffectivePermissions>
   /** Drops every cached grant of this process (admin writes through this instance do it themselves). */
@@ -71,6 +83,8 @@ export interface Permissions {
 }
 
 const NOTHING = indexGrants([])
+const REQUIRED_STATEMENT =
+  'each required statement is `resource:action` (letters, digits, _ - .), no wildcard'
 
 function nonNegativeInteger(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
@@ -181,11 +195,8 @@ export function permissions(options: PermissionsOptions): Permissions {
       // A route hands the same array on every request: it is checked once.
       if (!checkedLists.has(statements)) {
         for (const statement of statements) {
-          if (typeof statement !== 'string' || !isRequiredStatement(statement))
-            throw new ConfigError(
-              'statements',
-              'each required statement is `resource:action` (letters, digits, _ - .), no wildcard',
-            )
+          if (self.validate(statement) !== undefined)
+            throw new ConfigError('statements', REQUIRED_STATEMENT)
         }
         checkedLists.add(statements)
       }
@@ -193,6 +204,10 @@ export function permissions(options: PermissionsOptions): Permissions {
       const grants = await grantsOf(principal, view)
       return decideIndexed(grants, statements, mode, now(), true)
     },
+    validate: (statement) =>
+      typeof statement === 'string' && isRequiredStatement(statement)
+        ? undefined
+        : REQUIRED_STATEMENT,
     async explain(principal, view) {
       const { grants } = await grantsOf(principal, view)
       const at = now()

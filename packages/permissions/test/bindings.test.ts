@@ -1,4 +1,4 @@
-import { createVerifier } from '@cloudauth/core'
+import { ConfigError, createVerifier } from '@cloudauth/core'
 import type { PermissionSource } from '@cloudauth/core/binding'
 import { cloudauth as expressAuth } from '@cloudauth/express'
 import { cloudauth as honoAuth } from '@cloudauth/hono'
@@ -115,6 +115,34 @@ it('a Permissions is the PermissionSource the pipeline takes', () => {
   const source: PermissionSource = perms
   expect(typeof source.check).toBe('function')
 })
+
+it.each(['orders:*', '*', 'orders', 'orders:read:all', 'or ders:read', ''])(
+  'both bindings refuse the statement %j when the route is declared, naming it',
+  (statement) => {
+    const perms = permissions({ store: DOWN })
+    for (const auth of [
+      honoAuth(verifier, { permissions: perms }),
+      expressAuth(verifier, { permissions: perms }),
+    ]) {
+      let error: unknown
+      try {
+        auth.permission(['orders:read', statement])
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).message).toContain(
+        statement === '' ? 'permission(statements)' : JSON.stringify(statement),
+      )
+    }
+    expect(() =>
+      honoAuth(verifier, { permissions: perms }).permission(['orders:read']),
+    ).not.toThrow()
+    expect(() =>
+      expressAuth(verifier, { permissions: perms }).permission(['orders:read', 'a.b:c-d']),
+    ).not.toThrow()
+  },
+)
 
 describe.each([hono, expressBinding])('permission() and the admin API through $name', (binding) => {
   let perms: Permissions

@@ -247,6 +247,13 @@ describe('configuration', () => {
       await expect(perms.check(user('u'), [bad])).rejects.toBeInstanceOf(ConfigError)
   })
 
+  it('validate(statement) says why a statement cannot be required, undefined when it can', () => {
+    const perms = permissions({ store: STORE })
+    for (const good of ['orders:read', 'a.b_c-d:E9']) expect(perms.validate(good)).toBeUndefined()
+    for (const bad of ['orders:*', '*', 'orders', 'orders:read:x', ' orders:read', 7 as never])
+      expect(perms.validate(bad)).toMatch(/resource:action/)
+  })
+
   it('staticStore checks statements and role names at construction', () => {
     expect(() => staticStore({ roles: { r: { allow: ['orders*'] } } })).toThrow(ConfigError)
     expect(() => staticStore({ roles: { r: { allow: ['*:read'] } } })).toThrow(ConfigError)

@@ -272,6 +272,19 @@ function codeDelivery(details: CodeDeliveryDetailsType | undefined): CodeDeliver
   }
 }
 
+/** The answer of an operation that sent a code: where it went, and the step that takes it. */
+function codeSent(
+  step: 'confirm_sign_up' | 'confirm_forgot_password',
+  username: string,
+  details: CodeDeliveryDetailsType | undefined,
+): CodeSentResult {
+  const delivery = codeDelivery(details)
+  return {
+    codeDelivery: delivery,
+    next: { step, username, ...(delivery === undefined ? {} : { codeDelivery: delivery }) },
+  }
+}
+
 /** The `username` claim of a token Cognito just issued (read, not verified: it came from Cognito). */
 function usernameOf(accessToken: string): string | undefined {
   const payload = accessToken.split('.')[1]
@@ -775,15 +788,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
           }),
           deadline(),
         )
-        const delivery = codeDelivery(answer.CodeDeliveryDetails)
-        return {
-          codeDelivery: delivery,
-          next: {
-            step: 'confirm_sign_up',
-            username,
-            ...(delivery === undefined ? {} : { codeDelivery: delivery }),
-          },
-        }
+        return codeSent('confirm_sign_up', username, answer.CodeDeliveryDetails)
       }),
 
     forgotPassword: ({ username }) =>
@@ -796,15 +801,7 @@ export function cognitoUserApi(options: CognitoUserApiOptions): CognitoUserApi {
           }),
           deadline(),
         )
-        const delivery = codeDelivery(answer.CodeDeliveryDetails)
-        return {
-          codeDelivery: delivery,
-          next: {
-            step: 'confirm_forgot_password',
-            username,
-            ...(delivery === undefined ? {} : { codeDelivery: delivery }),
-          },
-        }
+        return codeSent('confirm_forgot_password', username, answer.CodeDeliveryDetails)
       }),
 
     confirmForgotPassword: ({ username, code, password }) =>

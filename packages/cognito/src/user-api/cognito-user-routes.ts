@@ -1,9 +1,10 @@
 import { ConfigError } from '@cloudauth/core'
+import { jsonAnswer, originCheck, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { CognitoApiError } from './cognito-api-error.js'
 import type { ChallengeAnswer, CognitoUserApi, MfaSetting } from './cognito-user-api.js'
-import { errorAnswer, jsonAnswer, readJsonBody } from './internal/json-route.js'
+import { errorAnswer, readCognitoBody } from './internal/json-route.js'
 
 /** The routes of {@link cognitoUserRoutes}, by operation. */
 export type CognitoUserRoute =
@@ -21,8 +22,8 @@ export type CognitoUserRoute =
   | 'verifySoftwareToken'
   | 'setMfaPreference'
 
-/** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
-export type FetchHandler = (request: Request) => Promise<Response | undefined>
+/** A Fetch-API route handler: core's `FetchHandler`, here for the routes' users. */
+export type { FetchHandler }
 
 /** Options of {@link cognitoUserRoutes}. */
 export interface CognitoUserRoutesOptions {
@@ -265,34 +266,17 @@ export function cognitoUserRoutes(
     if (routes.has(full)) problems.add(`paths.${route}`, 'is the path of another route')
     routes.set(full, route)
   }
-  const allowed = options.allowedOrigins === undefined ? [] : options.allowedOrigins
-  const origins = new Set<string>()
-  if (allowed !== null) {
-    if (!Array.isArray(allowed))
-      problems.add('allowedOrigins', 'must be a list of origins, or null')
-    else
-      for (const origin of allowed as unknown[]) {
-        let parsed: URL | undefined
-        try {
-          parsed = typeof origin === 'string' ? new URL(origin) : undefined
-        } catch {
-          parsed = undefined
-        }
-        if (parsed === undefined || parsed.origin !== origin)
-          problems.add(
-            'allowedOrigins',
-            'must hold origins such as https://app.example.com (no path)',
-          )
-        else origins.add(origin)
-      }
-  }
+  const fromAllowedOrigin = originCheck({
+    allowedOrigins: options.allowedOrigins === undefined ? [] : options.allowedOrigins,
+    problems,
+  })
   const maxBodyBytes = options.maxBodyBytes ?? 16_384
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 256 || maxBodyBytes > 1_048_576)
     problems.add('maxBodyBytes', 'must be an integer from 256 to 1048576')
   problems.throwIfAny()
 
   const handle = async (route: CognitoUserRoute, request: Request): Promise<Response> => {
-    const read = <S extends z.ZodType>(schema: S) => readJsonBody(request, schema, maxBodyBytes)
+    const read = <S extends z.ZodType>(schema: S) => readCognitoBody(request, schema, maxBodyBytes)
     switch (route) {
       case 'signIn':
         return jsonAnswer(200, await api.signIn(await read(bodies.signIn)))
@@ -404,8 +388,7 @@ export function cognitoUserRoutes(
       return errorAnswer(new CognitoApiError('method_not_allowed', 'Only POST is allowed here.'), {
         allow: 'POST',
       })
-    const origin = request.headers.get('origin')
-    if (allowed !== null && origin !== null && origin !== url.origin && !origins.has(origin))
+    if (!fromAllowedOrigin(request, url))
       return errorAnswer(
         new CognitoApiError('forbidden_origin', 'Requests from this origin are not allowed.'),
       )

@@ -635,6 +635,73 @@ describe('bad requests never reach Cognito', () => {
     expect(huge.body?.error).toBe('payload_too_large')
   })
 
+  it('answers each body problem with its exact JSON, no-store', async () => {
+    const raw = (body: BodyInit, type = 'application/json', length?: string) =>
+      new Request('https://app.example.com/cognito/login', {
+        method: 'POST',
+        headers: {
+          'content-type': type,
+          ...(length === undefined ? {} : { 'content-length': length }),
+        },
+        body,
+      })
+    const cases: [Request, number, Record<string, unknown>][] = [
+      [
+        raw('{}', 'text/plain'),
+        415,
+        { error: 'unsupported_media_type', message: 'The body must be application/json.' },
+      ],
+      [
+        raw('{}', 'application/jsonp'),
+        415,
+        { error: 'unsupported_media_type', message: 'The body must be application/json.' },
+      ],
+      [
+        raw('x'.repeat(16_385)),
+        413,
+        { error: 'payload_too_large', message: 'The body is larger than 16384 bytes.' },
+      ],
+      [
+        raw('{"username":'),
+        400,
+        { error: 'invalid_request', message: 'The body is not valid JSON.' },
+      ],
+      [raw(''), 400, { error: 'invalid_request', message: 'The body is not valid JSON.' }],
+      [
+        raw(new Uint8Array([0x7b, 0xff, 0x7d])),
+        400,
+        { error: 'invalid_request', message: 'The body is not valid UTF-8.' },
+      ],
+      [
+        raw(JSON.stringify({ username: 'alice' })),
+        400,
+        {
+          error: 'invalid_request',
+          message: 'The body is not valid: password.',
+          fields: [
+            { path: 'password', message: 'Invalid input: expected string, received undefined' },
+          ],
+        },
+      ],
+    ]
+    for (const [request, status, body] of cases) {
+      const answer = await call(routes, request)
+      expect(answer.status).toBe(status)
+      expect(answer.body).toEqual(body)
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(answer.headers.get('cache-control')).toBe('no-store')
+    }
+    const charset = await call(routes, raw('{}', 'Application/JSON ; charset=utf-8'))
+    expect(charset.body?.error).toBe('invalid_request')
+    const big = cognitoUserRoutes(api, { maxBodyBytes: 256 })
+    const declared = await call(big, raw('{}', 'application/json', '257'))
+    expect(declared.status).toBe(413)
+    expect(declared.body?.message).toBe('The body is larger than 256 bytes.')
+    const get = await call(routes, new Request('https://app.example.com/cognito/login'))
+    expect(get.body).toEqual({ error: 'method_not_allowed', message: 'Only POST is allowed here.' })
+    expect(get.headers.get('cache-control')).toBe('no-store')
+  })
+
   it('another origin is 403; a listed one passes; no Origin passes', async () => {
     const body = { username: 'alice', password: PASSWORD }
     const cross = await call(

@@ -11,6 +11,7 @@ import type { TokenSource } from '../sources/token-source.js'
 import { createVerifier } from '../verify/create-verifier.js'
 import type { Provider } from '../verify/provider.js'
 import type { JwtClaims, Verifier, VerifierOptions } from '../verify/types.js'
+import type { PermissionSource } from './pipeline-types.js'
 
 /** What `cloudauth()` accepts: a provider, a verifier, or plain verifier options. */
 export type VerifierSource<TClaims extends JwtClaims> =
@@ -141,4 +142,21 @@ export function resolveRequired(
   }
   if (mode !== 'all' && mode !== 'any') throw new ConfigError(option, "mode must be 'all' or 'any'")
   return Object.freeze([...values])
+}
+
+/**
+ * Asks a permission source's `validate` hook (when it has one) about each statement a route
+ * requires, so a typo fails when the route is declared. Internal to core's pipeline.
+ *
+ * @throws ConfigError `permission(statements)`, naming the first bad statement
+ */
+export function validateStatements(source: PermissionSource, statements: readonly string[]): void {
+  if (source.validate === undefined) return
+  if (typeof source.validate !== 'function')
+    throw new ConfigError('permissions', 'validate must be a function when given')
+  for (const statement of statements) {
+    const problem = source.validate(statement)
+    if (problem !== undefined)
+      throw new ConfigError('permission(statements)', `${JSON.stringify(statement)}: ${problem}`)
+  }
 }

@@ -16,6 +16,7 @@ import {
   resolveRequired,
   resolveSources,
   resolveVerifier,
+  validateStatements,
   type VerifierSource,
 } from './binding-options.js'
 import type { ClaimOutput, ClaimSchema } from './claim-schema.js'
@@ -363,6 +364,7 @@ export function createPipeline<
         throw new ConfigError('permissions', 'permission() needs the permissions option')
       }
       const values = resolveRequired('permission(statements)', statements, mode)
+      validateStatements(source, values)
       return principalStep(
         ['user', 'service'],
         async (principal, view) => {

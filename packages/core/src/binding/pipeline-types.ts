@@ -55,6 +55,12 @@ export interface PermissionSource {
     mode: MatchMode,
     view: RequestView,
   ): Promise<{ readonly allowed: boolean; readonly missing: readonly string[] }>
+  /**
+   * Why `statement` is not one a route can require in this source's syntax, or `undefined` when it
+   * is. Optional: with it, `permission(statements)` throws `ConfigError` naming a bad statement
+   * when the route is declared, not at its first request.
+   */
+  validate?(statement: string): string | undefined
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AuthError } from '../errors/auth-error.js'
+import { readCapped } from '../internal/read-capped.js'
 import type { Algorithm, JsonWebKeySet, KeySetFormat, VerifierEvent } from '../verify/types.js'
 import { backend } from '#crypto'
 import { parseKeySet, type KeyEntry, type ParsedKeySet } from './key-set.js'
@@ -356,26 +357,10 @@ async function readLimited(
       throw new Error('the key set is too large')
     return text
   }
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      const tooLarge = new Error('the key set is too large')
-      controller.abort(tooLarge)
-      await reader.cancel(tooLarge).catch(() => undefined)
-      throw tooLarge
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  const bytes = await readCapped(body, maxBytes, () => {
+    const tooLarge = new Error('the key set is too large')
+    controller.abort(tooLarge)
+    return tooLarge
+  })
   return new TextDecoder().decode(bytes)
 }

@@ -5,6 +5,7 @@ import {
   type VerifiedToken,
   type Verifier,
 } from '@cloudauth/core'
+import { jsonAnswer, originCheck, type FetchHandler } from '@cloudauth/core/binding'
 import { ConfigProblems } from '@cloudauth/core/provider'
 import { z } from 'zod'
 import { firebase } from '../firebase.js'
@@ -13,10 +14,10 @@ import { projectIdProblem, tenantIdProblem } from '../internal/config-rules.js'
 import { SessionLoginError } from './session-login-error.js'
 import { googleAccessToken, type ServiceAccountKey } from './internal/google-access-token.js'
 import { UNAVAILABLE_RETRY_AFTER, googleFetch, jsonOf } from './internal/google-fetch.js'
-import { json, readJson } from './internal/http.js'
+import { readJson } from './internal/http.js'
 
-/** A Fetch-API route handler: an answer, or `undefined` when the request is not for it. */
-export type FetchHandler = (request: Request) => Promise<Response | undefined>
+/** A Fetch-API route handler: core's `FetchHandler`, here for the session routes' users. */
+export type { FetchHandler }
 
 /** Options of {@link firebaseSessionLogin}. */
 export interface FirebaseSessionLoginOptions {
@@ -109,20 +110,20 @@ function pathProblem(value: unknown): string | undefined {
 
 function errorAnswer(error: unknown): Response {
   if (error instanceof SessionLoginError)
-    return json(
+    return jsonAnswer(
       error.status,
       { error: error.code, message: error.message },
       error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) },
     )
   if (isAuthError(error))
-    return json(
+    return jsonAnswer(
       error.status,
       { error: error.code, message: error.description },
       error.status === 503
         ? { 'retry-after': String(error.retryAfter ?? UNAVAILABLE_RETRY_AFTER) }
         : {},
     )
-  return json(502, { error: 'upstream_error', message: 'The session could not be created.' })
+  return jsonAnswer(502, { error: 'upstream_error', message: 'The session could not be created.' })
 }
 
 /**
@@ -187,18 +188,11 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
   const secure = options.secure ?? 'auto'
   if (secure !== 'auto' && typeof secure !== 'boolean')
     problems.add('secure', "must be true, false or 'auto'")
-  const origins = new Set<string>()
-  for (const origin of (options.allowedOrigins ?? []) as unknown[]) {
-    let parsed: string | undefined
-    try {
-      parsed = typeof origin === 'string' ? new URL(origin).origin : undefined
-    } catch {
-      parsed = undefined
-    }
-    if (parsed === undefined || parsed !== origin)
-      problems.add('allowedOrigins', 'must hold origins such as https://app.example.com (no path)')
-    else origins.add(parsed)
-  }
+  const fromAllowedOrigin = originCheck({
+    allowedOrigins: options.allowedOrigins ?? [],
+    requireOrigin: true,
+    problems,
+  })
   const loginPath = options.paths?.login ?? '/auth/session-login'
   const logoutPath = options.paths?.logout ?? '/auth/session-logout'
   problems.add('paths.login', pathProblem(loginPath))
@@ -300,7 +294,7 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
         'The sign-in is too old: sign in again.',
       )
     const sessionCookie = await createSessionCookie(parsed.data.idToken)
-    return json(
+    return jsonAnswer(
       200,
       { status: 'ok', expiresIn },
       { 'set-cookie': cookie(url, sessionCookie, expiresIn) },
@@ -318,13 +312,12 @@ export function firebaseSessionLogin(options: FirebaseSessionLoginOptions): Fetc
     if (!isLogin && url.pathname !== logoutPath) return undefined
     if (request.method === 'OPTIONS') return undefined
     if (request.method !== 'POST')
-      return json(
+      return jsonAnswer(
         405,
         { error: 'method_not_allowed', message: 'Only POST is allowed here.' },
         { allow: 'POST' },
       )
-    const origin = request.headers.get('origin')
-    if (origin === null || (origin !== url.origin && !origins.has(origin)))
+    if (!fromAllowedOrigin(request, url))
       return errorAnswer(
         new SessionLoginError('forbidden_origin', 'A same-origin Origin header is required.'),
       )

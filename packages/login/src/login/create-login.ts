@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import { decodeJwt } from 'jose'
 import { ConfigError } from '@cloudauth/core'
+import { jsonAnswer } from '@cloudauth/core/binding'
 import { LoginError, type LoginErrorCode } from '../errors/login-error.js'
 import type { LoginIssuer } from '../issuers/login-issuer.js'
 import {
@@ -191,11 +192,10 @@ function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0
 }
 
+/** Core's JSON answer (no-store), with `nosniff`: login answers are read by browsers. */
 function json(status: number, body: unknown, headers: Headers = new Headers()): Response {
-  headers.set('content-type', 'application/json; charset=utf-8')
-  headers.set('cache-control', 'no-store')
   headers.set('x-content-type-options', 'nosniff')
-  return new Response(JSON.stringify(body), { status, headers })
+  return jsonAnswer(status, body, headers)
 }
 
 function redirect(location: string, headers: Headers, status = 302): Response {

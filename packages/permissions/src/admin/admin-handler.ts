@@ -1,4 +1,5 @@
 import { AuthError, ConfigError, toErrorResponse } from '@cloudauth/core'
+import { jsonAnswer } from '@cloudauth/core/binding'
 import type { z } from 'zod'
 import {
   assignmentBody,
@@ -45,10 +46,6 @@ export const ADMIN_STATEMENTS = {
 } as const
 
 const MAX_BODY = 64 * 1024
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-}
 
 class HttpProblem extends Error {
   constructor(
@@ -60,13 +57,6 @@ class HttpProblem extends Error {
   ) {
     super(message)
   }
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
-    status,
-    headers: { ...JSON_HEADERS, ...headers },
-  })
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -186,37 +176,37 @@ export function createAdminHandler(
     const method = request.method
     if (what === 'roles' && name === undefined) {
       if (method !== 'GET') methodNotAllowed('GET')
-      return json(200, await store.listPrincipalRoles(ref, pageOf(url)))
+      return jsonAnswer(200, await store.listPrincipalRoles(ref, pageOf(url)))
     }
     if (what === 'roles' && name !== undefined) {
       const role = parse(roleNameSchema, name, 'role name')
       if (method === 'PUT') {
         const body = parse(assignmentBody, await readBody(request, true), 'body')
         const expiresAt = futureExpiry(body.expiresAt, now())
-        return json(200, await store.assignPrincipalRole(ref, role, expiresAt))
+        return jsonAnswer(200, await store.assignPrincipalRole(ref, role, expiresAt))
       }
       if (method === 'DELETE') {
         if (!(await store.unassignPrincipalRole(ref, role)))
           notFound(`the ${ref.kind} does not hold the role ${role}`)
-        return json(204, null)
+        return jsonAnswer(204, null)
       }
       methodNotAllowed('PUT, DELETE')
     }
     if (what === 'groups' && name === undefined) {
       if (method !== 'GET') methodNotAllowed('GET')
-      return json(200, await store.listPrincipalGroups(ref, pageOf(url)))
+      return jsonAnswer(200, await store.listPrincipalGroups(ref, pageOf(url)))
     }
     if (what === 'groups' && name !== undefined) {
       const group = parse(groupNameSchema, name, 'group name')
       if (method === 'PUT') {
         const body = parse(assignmentBody, await readBody(request, true), 'body')
         const expiresAt = futureExpiry(body.expiresAt, now())
-        return json(200, await store.addPrincipalGroup(ref, group, expiresAt))
+        return jsonAnswer(200, await store.addPrincipalGroup(ref, group, expiresAt))
       }
       if (method === 'DELETE') {
         if (!(await store.removePrincipalGroup(ref, group)))
           notFound(`the ${ref.kind} is not in the group ${group}`)
-        return json(204, null)
+        return jsonAnswer(204, null)
       }
       methodNotAllowed('PUT, DELETE')
     }
@@ -231,7 +221,7 @@ export function createAdminHandler(
       const effective = await perms.explain(principal)
       const decisions =
         query.check.length === 0 ? undefined : (await perms.check(principal, query.check)).decisions
-      return json(200, decisions === undefined ? effective : { ...effective, decisions })
+      return jsonAnswer(200, decisions === undefined ? effective : { ...effective, decisions })
     }
     notFound('no such route')
   }
@@ -241,10 +231,10 @@ export function createAdminHandler(
     const [collection, key, ...rest] = path
     if (collection === 'roles') {
       if (key === undefined) {
-        if (method === 'GET') return json(200, await store.listRoles(pageOf(url)))
+        if (method === 'GET') return jsonAnswer(200, await store.listRoles(pageOf(url)))
         if (method === 'POST') {
           const body = parse(createRoleBody, await readBody(request, false), 'body')
-          return json(201, await store.createRole(body), {
+          return jsonAnswer(201, await store.createRole(body), {
             location: `${base}/roles/${encodeURIComponent(body.name)}`,
           })
         }
@@ -254,40 +244,40 @@ export function createAdminHandler(
       const name = parse(roleNameSchema, key, 'role name')
       if (method === 'GET') {
         const role = await store.getRole(name)
-        return role === undefined ? notFound(`no role named ${name}`) : json(200, role)
+        return role === undefined ? notFound(`no role named ${name}`) : jsonAnswer(200, role)
       }
       if (method === 'PATCH') {
         const body = parse(patchRoleBody, await readBody(request, false), 'body')
-        return json(200, await store.updateRole(name, body))
+        return jsonAnswer(200, await store.updateRole(name, body))
       }
       if (method === 'DELETE') {
         if (!(await store.deleteRole(name))) notFound(`no role named ${name}`)
-        return json(204, null)
+        return jsonAnswer(204, null)
       }
       methodNotAllowed('GET, PATCH, DELETE')
     }
     if (collection === 'groups') {
       if (key === undefined) {
         if (method !== 'GET') methodNotAllowed('GET')
-        return json(200, await store.listGroups(pageOf(url)))
+        return jsonAnswer(200, await store.listGroups(pageOf(url)))
       }
       const group = parse(groupNameSchema, key, 'group name')
       const [what, role, ...extra] = rest
       if (what !== 'roles' || extra.length > 0) notFound('no such route')
       if (role === undefined) {
         if (method !== 'GET') methodNotAllowed('GET')
-        return json(200, await store.listGroupRoles(group, pageOf(url)))
+        return jsonAnswer(200, await store.listGroupRoles(group, pageOf(url)))
       }
       const roleName = parse(roleNameSchema, role, 'role name')
       if (method === 'PUT') {
         const body = parse(assignmentBody, await readBody(request, true), 'body')
         const expiresAt = futureExpiry(body.expiresAt, now())
-        return json(200, await store.assignGroupRole(group, roleName, expiresAt))
+        return jsonAnswer(200, await store.assignGroupRole(group, roleName, expiresAt))
       }
       if (method === 'DELETE') {
         if (!(await store.unassignGroupRole(group, roleName)))
           notFound(`the group does not hold the role ${roleName}`)
-        return json(204, null)
+        return jsonAnswer(204, null)
       }
       methodNotAllowed('PUT, DELETE')
     }
@@ -312,7 +302,7 @@ export function createAdminHandler(
       return response
     } catch (error) {
       if (error instanceof HttpProblem)
-        return json(
+        return jsonAnswer(
           error.status,
           {
             error: error.code,
@@ -322,7 +312,7 @@ export function createAdminHandler(
           error.headers,
         )
       if (error instanceof StoreRefusal)
-        return json(error.reason === 'conflict' ? 409 : 404, {
+        return jsonAnswer(error.reason === 'conflict' ? 409 : 404, {
           error: error.reason,
           message: error.message,
         })
@@ -334,7 +324,7 @@ export function createAdminHandler(
               retryAfter: 5,
             })
       const answer = toErrorResponse(failure, { realm })
-      return json(answer.status, answer.body, { ...answer.headers })
+      return jsonAnswer(answer.status, answer.body, { ...answer.headers })
     }
   }
 }

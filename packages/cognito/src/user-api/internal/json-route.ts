@@ -1,92 +1,33 @@
+import { JsonBodyError, jsonAnswer, readJsonBody } from '@cloudauth/core/binding'
 import type { z } from 'zod'
 import { CognitoApiError } from '../cognito-api-error.js'
 
-const JSON_TYPE = /^application\/json\s*(?:;|$)/i
-
 /**
- * Reads a JSON body of at most `maxBytes` and checks it against `schema`. Only
- * `application/json` is read: a cross-site HTML form cannot send it, and a cross-site script
- * cannot send it without a CORS preflight (the Fetch standard's CORS-safelisted types), which
- * closes the classic CSRF route.
+ * Core's {@link readJsonBody} (application/json only, at most `maxBytes`, UTF-8, JSON, the
+ * schema), its refusals as {@link CognitoApiError}s with the same message and fields.
  */
-export async function readJsonBody<S extends z.ZodType>(
+export async function readCognitoBody<S extends z.ZodType>(
   request: Request,
   schema: S,
   maxBytes: number,
 ): Promise<z.output<S>> {
-  if (!JSON_TYPE.test(request.headers.get('content-type') ?? ''))
-    throw new CognitoApiError('unsupported_media_type', 'The body must be application/json.')
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > maxBytes) throw tooLarge(maxBytes)
-  const text = await readLimited(request, maxBytes)
-  let body: unknown
   try {
-    body = JSON.parse(text)
-  } catch {
-    throw new CognitoApiError('invalid_request', 'The body is not valid JSON.')
-  }
-  const parsed = schema.safeParse(body)
-  if (!parsed.success) {
-    // Paths and zod's messages only: zod's messages describe the rule, never the value given.
-    const fields = parsed.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(body)',
-      message: issue.message,
-    }))
+    // A zod schema is a Standard Schema whose output is z.output.
+    return (await readJsonBody(request, { maxBytes, schema })) as z.output<S>
+  } catch (error) {
+    if (!(error instanceof JsonBodyError)) throw error
+    const code =
+      error.status === 415
+        ? 'unsupported_media_type'
+        : error.status === 413
+          ? 'payload_too_large'
+          : 'invalid_request'
     throw new CognitoApiError(
-      'invalid_request',
-      `The body is not valid: ${fields.map((f) => f.path).join(', ')}.`,
-      { fields },
+      code,
+      error.message,
+      error.fields === undefined ? {} : { fields: error.fields },
     )
   }
-  return parsed.data
-}
-
-function tooLarge(maxBytes: number): CognitoApiError {
-  return new CognitoApiError('payload_too_large', `The body is larger than ${maxBytes} bytes.`)
-}
-
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (request.body === null) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel()
-      throw tooLarge(maxBytes)
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new CognitoApiError('invalid_request', 'The body is not valid UTF-8.')
-  }
-}
-
-/** A JSON answer that no cache keeps (RFC 6749 §5.1 asks it of token responses). */
-export function jsonAnswer(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-store',
-      ...headers,
-    },
-  })
 }
 
 /** The JSON answer of a {@link CognitoApiError}: its code, message, next step, fields, Retry-After. */

@@ -1,21 +1,9 @@
 import { CognitoApiError } from '../cognito-api-error.js'
+import type { CognitoUserRoute } from '../cognito-user-routes.js'
 import type { NextStep } from '../next-step.js'
 
 /** Which operation failed: some of Cognito's exceptions mean different things in each. */
-export type Operation =
-  | 'signIn'
-  | 'signUp'
-  | 'confirmSignUp'
-  | 'resendCode'
-  | 'forgotPassword'
-  | 'confirmForgotPassword'
-  | 'refresh'
-  | 'signOut'
-  | 'respondToChallenge'
-  | 'setUpSoftwareToken'
-  | 'associateSoftwareToken'
-  | 'verifySoftwareToken'
-  | 'setMfaPreference'
+export type Operation = CognitoUserRoute
 
 /** Seconds to wait after each throttling exception. */
 export interface RetryAfterSeconds {
