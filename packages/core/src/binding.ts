@@ -27,6 +27,7 @@ export {
 } from './binding/binding-options.js'
 export type { VerifierSource } from './binding/binding-options.js'
 export { readJsonBody } from './binding/read-json-body.js'
+export { readCapped } from './binding/read-capped.js'
 export type { ReadJsonBodyOptions, ReadJsonBodySchemaOptions } from './binding/read-json-body.js'
 export { JsonBodyError } from './binding/json-body-error.js'
 export type { JsonBodyErrorCode, JsonBodyField } from './binding/json-body-error.js'

@@ -166,6 +166,33 @@ describe.each(ENGINES)('admin API on $name', (engine) => {
     expect((await call('GET', '/nothing')).status).toBe(404)
   })
 
+  it('reads at most 64 KiB of a body without Content-Length (chunked), then refuses it', async () => {
+    let pulled = 0
+    let cancelled = false
+    const chunk = new TextEncoder().encode(' '.repeat(16 * 1024))
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++
+        controller.enqueue(chunk)
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const response = await handle(
+      new Request(`${BASE}/roles`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer root', 'content-type': 'application/json' },
+        body: endless,
+        duplex: 'half',
+      } as RequestInit),
+    )
+    expect(response?.status).toBe(413)
+    expect(await response?.json()).toMatchObject({ error: 'body_too_large' })
+    expect(cancelled).toBe(true)
+    expect(pulled).toBeLessThan(10)
+  })
+
   it('paginates lists with limit and cursor; refuses a bad limit', async () => {
     for (const name of ['a', 'b', 'c']) await call('POST', '/roles', { name })
     const first = await call('GET', '/roles?limit=2')

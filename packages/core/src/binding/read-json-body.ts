@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { ConfigError } from '../errors/config-error.js'
-import { readCapped } from '../internal/read-capped.js'
+import { readCapped } from './read-capped.js'
 import { JsonBodyError, type JsonBodyField } from './json-body-error.js'
 
 /** Options of {@link readJsonBody}. */

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors/auth-error.js'
-import { readCapped } from '../internal/read-capped.js'
+import { readCapped } from '../binding/read-capped.js'
 import type { Algorithm, JsonWebKeySet, KeySetFormat, VerifierEvent } from '../verify/types.js'
 import { backend } from '#crypto'
 import { parseKeySet, type KeyEntry, type ParsedKeySet } from './key-set.js'

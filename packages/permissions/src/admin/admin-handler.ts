@@ -1,5 +1,5 @@
 import { AuthError, ConfigError, toErrorResponse } from '@cloudauth/core'
-import { jsonAnswer } from '@cloudauth/core/binding'
+import { jsonAnswer, readCapped } from '@cloudauth/core/binding'
 import type { z } from 'zod'
 import {
   assignmentBody,
@@ -73,10 +73,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 
 async function readBody(request: Request, optional: boolean): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > MAX_BODY) throw new HttpProblem(413, 'body_too_large', 'the body exceeds 64 KiB')
-  const text = await request.text()
-  if (text.length > MAX_BODY)
-    throw new HttpProblem(413, 'body_too_large', 'the body exceeds 64 KiB')
+  const tooLarge = () => new HttpProblem(413, 'body_too_large', 'the body exceeds 64 KiB')
+  if (declared > MAX_BODY) throw tooLarge()
+  // At most 64 KiB is read, whatever the body claims: a chunked body has no Content-Length.
+  const bytes =
+    request.body === null ? new Uint8Array(0) : await readCapped(request.body, MAX_BODY, tooLarge)
+  const text = new TextDecoder().decode(bytes)
   if (text.trim() === '') {
     if (optional) return {}
     throw new HttpProblem(400, 'invalid_request', 'a JSON body is required')
