@@ -14,12 +14,10 @@ export type { LoginExampleConfig } from './config.js'
 export function createApp(config: LoginExampleConfig): Hono {
   const login = createExampleLogin(config)
   const api = cloudauth(config.provider, { tokenFrom: [session(login)] })
+  // Browser pages: a visitor without a (good) session goes to the login page, and back after it.
   const pages = cloudauth(config.provider, {
     tokenFrom: [session(login)],
-    onError: (error, c) =>
-      error.status === 401
-        ? new Response(null, login.redirectToLogin(c.req.raw))
-        : c.text('The sign-in service is unavailable; try again shortly.', error.status),
+    unauthenticated: (request) => login.redirectToLogin(request),
   })
 
   const app = new Hono()

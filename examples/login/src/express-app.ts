@@ -11,19 +11,10 @@ import { homePage, profilePage } from './pages.js'
 export function createExpressApp(config: LoginExampleConfig): Express {
   const login = createExampleLogin(config)
   const api = cloudauth(config.provider, { tokenFrom: [session(login)] })
+  // Browser pages: a visitor without a (good) session goes to the login page, and back after it.
   const pages = cloudauth(config.provider, {
     tokenFrom: [session(login)],
-    onError: (error, req, res) => {
-      if (error.status !== 401) {
-        res
-          .status(error.status)
-          .type('text')
-          .send('The sign-in service is unavailable; try again shortly.')
-        return
-      }
-      const answer = login.redirectToLogin({ method: req.method, url: req.originalUrl })
-      res.status(answer.status).set(answer.headers).send(answer.body)
-    },
+    unauthenticated: (request) => login.redirectToLogin(request),
   })
 
   const app = express()

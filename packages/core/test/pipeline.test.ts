@@ -149,6 +149,54 @@ describe('createPipeline', () => {
     expect(() => broken.permission(['a:b'])).toThrow(ConfigError)
   })
 
+  it('unauthenticated: a 401 gets the answer it gives (a redirect to log in); 400 and 403 keep theirs', async () => {
+    const seen: { method: string; url: string }[] = []
+    const pipeline = createPipeline(verifier, {
+      unauthenticated: (request) => {
+        seen.push({ method: request.method, url: request.url })
+        return { status: 302, headers: { location: '/auth/login?returnTo=%2Fx' }, body: '' }
+      },
+    })
+    const redirect = { status: 302, headers: { location: '/auth/login?returnTo=%2Fx' }, body: '' }
+    // No token, a bad token, no principal, and a bad token for optional(): all 401s.
+    for (const [step, request] of [
+      [pipeline.verify(), view()],
+      [pipeline.verify(), view({ authorization: 'Bearer not.a.token' })],
+      [pipeline.principal(), view()],
+      [pipeline.optional(), view({ authorization: 'Bearer not.a.token' })],
+    ] as const) {
+      const result = await step.run(request)
+      expect(result.ok).toBe(false)
+      if (result.ok) continue
+      expect(result.error.status).toBe(401)
+      expect(result.answer).toEqual(redirect)
+    }
+    expect(seen).toEqual(Array.from({ length: 4 }, () => ({ method: 'GET', url: '/x' })))
+    // optional() with no token at all is not a refusal.
+    expect((await pipeline.optional().run(view())).ok).toBe(true)
+
+    const forbidden = await pipeline.scope(['admin']).run(withToken())
+    expect(forbidden.ok).toBe(false)
+    if (!forbidden.ok) {
+      expect(forbidden.answer.status).toBe(403)
+      expect(forbidden.answer.headers['www-authenticate']).toMatch(/insufficient_scope/)
+    }
+    const malformed = await pipeline.verify().run(view({ authorization: 'Bearer a b' }))
+    if (!malformed.ok) expect(malformed.answer.status).toBe(400)
+    expect(malformed.ok).toBe(false)
+    expect(seen).toHaveLength(4)
+
+    // undefined keeps the standard challenge; a hook that is not a function is a ConfigError.
+    const standard = await createPipeline(verifier, { unauthenticated: () => undefined })
+      .verify()
+      .run(view())
+    if (!standard.ok) expect(standard.answer.status).toBe(401)
+    expect(standard.ok).toBe(false)
+    expect(() =>
+      createPipeline(verifier, { unauthenticated: '/login' as unknown as () => undefined }),
+    ).toThrow(ConfigError)
+  })
+
   it('enrich runs once per request and adds attributes', async () => {
     const enrich = vi.fn(() => ({ plan: 'pro' }))
     const pipeline = createPipeline(verifier, { enrich })

@@ -100,10 +100,7 @@ describe('Hono', () => {
     const browser = honoAuth(provider(), {
       tokenFrom: [session(login)],
       // Browser pages: a 401 becomes a trip to the login page.
-      onError: (error, c) =>
-        error.status === 401
-          ? new Response(null, login.redirectToLogin(c.req.raw))
-          : c.json({ error: error.code }, error.status),
+      unauthenticated: (request) => login.redirectToLogin(request),
     })
     const app = new Hono()
     app.use(api.mount(login.routes))
@@ -137,14 +134,7 @@ describe('Express', () => {
     const api = expressAuth(provider(), { tokenFrom: [session(login)] })
     const browser = expressAuth(provider(), {
       tokenFrom: [session(login)],
-      onError: (error, req, res) => {
-        if (error.status !== 401) {
-          res.status(error.status).json({ error: error.code })
-          return
-        }
-        const answer = login.redirectToLogin({ method: req.method, url: req.originalUrl })
-        res.status(answer.status).set(answer.headers).end()
-      },
+      unauthenticated: (request) => login.redirectToLogin(request),
     })
     app.use(api.mount(login.routes))
     const verify = api.verify()

@@ -91,8 +91,9 @@ export function createPipeline<
   const verifier = resolveVerifier(source)
   const sources = resolveSources(options.tokenFrom)
   const realm = resolveRealm(options.realm)
-  const { permissions, services, enrich } = options
+  const { permissions, services, enrich, unauthenticated } = options
   checkFunction('enrich', enrich)
+  checkFunction('unauthenticated', unauthenticated)
   if (permissions !== undefined && typeof permissions?.check !== 'function') {
     throw new ConfigError('permissions', 'must have a check(principal, statements, mode, view)')
   }
@@ -118,9 +119,10 @@ export function createPipeline<
 
   const answer = (error: AuthError): ErrorAnswer => errorAnswer(error, responseOptions)
 
-  function refuse(error: unknown): StepResult<never> {
+  function refuse(error: unknown, view: RequestView): StepResult<never> {
     if (!isAuthError(error)) throw error
-    return { ok: false, error, answer: answer(error) }
+    const own = error.status === 401 ? unauthenticated?.(view) : undefined
+    return { ok: false, error, answer: own ?? answer(error) }
   }
 
   async function verifyAndKeep(view: RequestView, token: string): Promise<VerifiedToken<TClaims>> {
@@ -241,7 +243,7 @@ export function createPipeline<
           if (check !== undefined) await check(principal, view)
           return { ok: true, value: principal }
         } catch (error) {
-          return refuse(error)
+          return refuse(error, view)
         }
       },
     }
@@ -262,7 +264,7 @@ export function createPipeline<
           if (check !== undefined) check(token)
           return { ok: true, value: token }
         } catch (error) {
-          return refuse(error)
+          return refuse(error, view)
         }
       },
     }
@@ -280,7 +282,7 @@ export function createPipeline<
         // No token at all is the anonymous case; a malformed header or a bad token is not.
         if (isAuthError(error) && error.code === 'missing_token')
           return { ok: true, value: undefined }
-        return refuse(error)
+        return refuse(error, view)
       }
     },
   }
@@ -291,7 +293,7 @@ export function createPipeline<
       try {
         return { ok: true, value: await user(view) }
       } catch (error) {
-        return refuse(error)
+        return refuse(error, view)
       }
     },
   }
@@ -344,7 +346,7 @@ export function createPipeline<
             }
             return { ok: true, value }
           } catch (error) {
-            return refuse(error)
+            return refuse(error, view)
           }
         },
       }
@@ -385,7 +387,6 @@ export function createPipeline<
       fn: (view: RequestView, ctx: StepContext<TClaims>) => T | Promise<T>,
       security: StepSecurity = { credentials: 'none', kinds: KINDS },
     ): Step<T> {
-      checkFunction('step(fn)', fn)
       if (typeof fn !== 'function') throw new ConfigError('step(fn)', 'must be a function')
       return {
         security: Object.freeze({ ...security }),
@@ -393,7 +394,7 @@ export function createPipeline<
           try {
             return { ok: true, value: await fn(view, context(view)) }
           } catch (error) {
-            return refuse(error)
+            return refuse(error, view)
           }
         },
       }

@@ -96,6 +96,17 @@ export interface PipelineOptions<
     principal: Exclude<Principal<TClaims>, { kind: 'anonymous' }>,
     view: RequestView,
   ) => TAttributes | Promise<TAttributes>
+  /**
+   * Answers a 401 (no credentials, or a token that is not good) your way instead of the RFC 6750
+   * challenge, from the request's method and URL (path and query): browser pages send the visitor
+   * to the login page, `unauthenticated: (request) => login.redirectToLogin(request)`. `undefined`
+   * keeps the standard answer; 400, 403 and 503 always keep theirs. A binding's `onError` still
+   * receives the error.
+   */
+  readonly unauthenticated?: (request: {
+    readonly method: string
+    readonly url: string
+  }) => ErrorAnswer | undefined
 }
 
 /** What a custom step's function can ask for; each is memoised per request. */
