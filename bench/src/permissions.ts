@@ -17,15 +17,11 @@ import {
   type PermissionPrincipal,
   type SqlStore,
 } from '@cloudauth/permissions'
-import { execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import postgres from 'postgres'
 import { createVerifier } from '@cloudauth/core'
 import { cloudauth } from '@cloudauth/hono'
 import { staticStore } from '@cloudauth/permissions'
+import { startPostgres } from '@cloudauth/test-servers'
 import { defaultKey, jwksOf, signToken } from '@cloudauth/testing'
 import { Hono } from 'hono'
 import { load, machine } from './machine.js'
@@ -33,68 +29,6 @@ import { load, machine } from './machine.js'
 const PRINCIPALS = 2_000
 const GROUPS = 50
 const ROLES = 20
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        resolve(typeof address === 'object' && address !== null ? address.port : 0),
-      )
-    })
-  })
-}
-
-async function startPostgres(): Promise<{ url: string; stop: () => void }> {
-  const version = readdirSync('/usr/lib/postgresql').sort().pop()
-  if (version === undefined) throw new Error('apt-get install -y postgresql, or set DATABASE_URL')
-  const bin = join('/usr/lib/postgresql', version, 'bin')
-  const root = process.getuid?.() === 0
-  const run = (cmd: string, args: string[]) =>
-    execFileSync(
-      root ? 'runuser' : join(bin, cmd),
-      root ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args,
-      {
-        stdio: 'pipe',
-      },
-    )
-  const dir = mkdtempSync(join(tmpdir(), 'bench-pg-'))
-  chmodSync(dir, 0o755)
-  const home = join(dir, 'pg')
-  mkdirSync(home)
-  if (root) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim())
-    chownSync(home, id('-u'), id('-g'))
-  }
-  run('initdb', [
-    '-D',
-    join(home, 'data'),
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--locale=C.UTF-8',
-  ])
-  const port = await freePort()
-  run('pg_ctl', [
-    '-D',
-    join(home, 'data'),
-    '-l',
-    join(home, 'log'),
-    '-w',
-    '-o',
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${home} -c fsync=off -c synchronous_commit=off`,
-    'start',
-  ])
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      run('pg_ctl', ['-D', join(home, 'data'), '-m', 'fast', 'stop'])
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
 
 async function seed(store: SqlStore): Promise<void> {
   await store.migrate()

@@ -1,3 +1,5 @@
 export { freePort } from './free-port.js'
 export { startCognitoLocal } from './start-cognito-local.js'
 export type { CognitoLocal, StartCognitoLocalOptions } from './start-cognito-local.js'
+export { startPostgres } from './start-postgres.js'
+export type { PostgresServer } from './start-postgres.js'

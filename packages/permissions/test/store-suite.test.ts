@@ -2,7 +2,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { permissions, postgresStore, StoreRefusal, type SqlStore } from '../src/index.js'
 import { ENGINES, type Database } from './support/engines.js'
-import { freePort } from './support/postgres-server.js'
+import { freePort } from '@cloudauth/test-servers'
 
 const user = (id: string, groups: string[] = []) => ({ kind: 'user' as const, id, groups })
 const FUTURE = new Date(Date.UTC(2099, 0, 1))

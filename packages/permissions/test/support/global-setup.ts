@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startPostgres, type PostgresServer } from './postgres-server.js'
+import { startPostgres, type PostgresServer } from '@cloudauth/test-servers'
 
 declare module 'vitest' {
   export interface ProvidedContext {

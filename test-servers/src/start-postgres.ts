@@ -1,8 +1,3 @@
-/**
- * Starts a real PostgreSQL server (Debian's `postgresql` package) for the tests: initdb and pg_ctl
- * in a temp folder, listening on 127.0.0.1 on a free port, trust auth, durability off. As root it
- * runs the binaries as the `postgres` user (PostgreSQL refuses to run as root).
- */
 import { execFileSync } from 'node:child_process'
 import {
   chmodSync,
@@ -13,11 +8,13 @@ import {
   readdirSync,
   rmSync,
 } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.js'
 
+/** A running PostgreSQL server. */
 export interface PostgresServer {
+  /** `postgres://postgres@127.0.0.1:{port}/postgres` (trust auth). */
   readonly url: string
   stop(): void
 }
@@ -37,20 +34,18 @@ function binDir(): string {
   return join(root, version, 'bin')
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('no port'))
-      })
-    })
-  })
-}
-
+/**
+ * Starts a real PostgreSQL server (Debian's `postgresql` package, the newest installed) for tests
+ * and benchmarks: initdb and pg_ctl in a temporary folder, listening on 127.0.0.1 on a free port,
+ * trust auth, durability off. As root it runs the binaries as the `postgres` user (PostgreSQL
+ * refuses to run as root). `stop()` stops it and removes the folder.
+ *
+ * @example
+ * ```ts
+ * const pg = await startPostgres()
+ * const sql = postgres(pg.url)
+ * ```
+ */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = binDir()
   const isRoot = process.getuid?.() === 0
